@@ -17,7 +17,10 @@ impl std::fmt::Display for DecodeError {
         match self {
             DecodeError::Empty => write!(f, "the input is empty"),
             DecodeError::Binary { offset } => {
-                write!(f, "the input is binary, not text (control byte at offset {offset})")
+                write!(
+                    f,
+                    "the input is binary, not text (control byte at offset {offset})"
+                )
             }
             DecodeError::UnknownEncoding { guess } => write!(
                 f,
@@ -42,7 +45,9 @@ pub fn decode(bytes: &[u8], charset_hint: Option<&str>) -> Result<Decoded, Decod
     if let Some((enc, bom_len)) = Encoding::for_bom(bytes) {
         let (text, had_errors) = enc.decode_without_bom_handling(&bytes[bom_len..]);
         if had_errors && enc == UTF_8 {
-            return Err(DecodeError::UnknownEncoding { guess: "UTF-8 with a BOM, but invalid" });
+            return Err(DecodeError::UnknownEncoding {
+                guess: "UTF-8 with a BOM, but invalid",
+            });
         }
         return finish(text.into_owned(), enc.name());
     }
@@ -63,11 +68,15 @@ pub fn decode(bytes: &[u8], charset_hint: Option<&str>) -> Result<Decoded, Decod
     detector.feed(bytes, true);
     let guess = widen(detector.guess(None, chardetng::Utf8Detection::Allow));
     if guess != GB18030 && guess != BIG5 {
-        return Err(DecodeError::UnknownEncoding { guess: guess.name() });
+        return Err(DecodeError::UnknownEncoding {
+            guess: guess.name(),
+        });
     }
     let (text, had_errors) = guess.decode_without_bom_handling(bytes);
     if had_errors {
-        return Err(DecodeError::UnknownEncoding { guess: guess.name() });
+        return Err(DecodeError::UnknownEncoding {
+            guess: guess.name(),
+        });
     }
     finish(text.into_owned(), guess.name())
 }
@@ -99,7 +108,10 @@ pub fn sniff_meta_charset(bytes: &[u8]) -> Option<String> {
     let lower: Vec<u8> = head.iter().map(|b| b.to_ascii_lowercase()).collect();
     let pos = find(&lower, b"charset=")?;
     let rest = &head[pos + 8..];
-    let rest = rest.strip_prefix(b"\"").or_else(|| rest.strip_prefix(b"'")).unwrap_or(rest);
+    let rest = rest
+        .strip_prefix(b"\"")
+        .or_else(|| rest.strip_prefix(b"'"))
+        .unwrap_or(rest);
     let end = rest
         .iter()
         .position(|b| matches!(b, b'"' | b'\'' | b';' | b' ' | b'>' | b'/'))
@@ -127,7 +139,12 @@ pub fn normalize(text: &str) -> String {
         let start = out.len();
         for c in line.chars() {
             match c {
-                '\u{3000}' | '\u{a0}' | '\u{2002}'..='\u{200a}' | '\u{202f}' | '\u{205f}' | '\t' => out.push(' '),
+                '\u{3000}'
+                | '\u{a0}'
+                | '\u{2002}'..='\u{200a}'
+                | '\u{202f}'
+                | '\u{205f}'
+                | '\t' => out.push(' '),
                 '\u{200b}'..='\u{200d}' | '\u{feff}' | '\u{2060}' => {}
                 c => out.push(c),
             }
@@ -160,12 +177,14 @@ mod tests {
 
     #[test]
     fn gbk_and_big5_detected() {
-        let s = "中山市召开新型工业化大会，市委书记出席会议并讲话。全市规上工业企业数字化转型提速。";
+        let s =
+            "中山市召开新型工业化大会，市委书记出席会议并讲话。全市规上工业企业数字化转型提速。";
         let (gbk, _, _) = GBK.encode(s);
         let d = decode(&gbk, None).unwrap();
         assert_eq!(d.text, s);
         assert_eq!(d.encoding, "gb18030");
-        let t = "中山市召開新型工業化大會，市委書記出席會議並講話。全市規上工業企業數字化轉型提速。";
+        let t =
+            "中山市召開新型工業化大會，市委書記出席會議並講話。全市規上工業企業數字化轉型提速。";
         let (big5, _, _) = BIG5.encode(t);
         let d = decode(&big5, None).unwrap();
         assert_eq!(d.text, t);
@@ -185,18 +204,30 @@ mod tests {
     fn bad_input_is_a_clear_error() {
         assert_eq!(decode(b"", None).unwrap_err(), DecodeError::Empty);
         assert_eq!(decode(b" \n\t\r\n", None).unwrap_err(), DecodeError::Empty);
-        assert!(matches!(decode(b"ab\x00\x01cd", None), Err(DecodeError::Binary { offset: 2 })));
+        assert!(matches!(
+            decode(b"ab\x00\x01cd", None),
+            Err(DecodeError::Binary { offset: 2 })
+        ));
         // Latin-1 bytes that are neither UTF-8 nor a Chinese encoding.
         let err = decode(b"caf\xe9 cr\xe8me br\xfbl\xe9e", None).unwrap_err();
-        assert!(matches!(err, DecodeError::UnknownEncoding { .. }), "{err:?}");
+        assert!(
+            matches!(err, DecodeError::UnknownEncoding { .. }),
+            "{err:?}"
+        );
         assert!(!err.to_string().contains('\n'));
     }
 
     #[test]
     fn meta_charset() {
-        assert_eq!(sniff_meta_charset(b"<meta charset=\"gbk\">").as_deref(), Some("gbk"));
         assert_eq!(
-            sniff_meta_charset(b"<meta http-equiv=Content-Type content='text/html; charset=GB2312'>").as_deref(),
+            sniff_meta_charset(b"<meta charset=\"gbk\">").as_deref(),
+            Some("gbk")
+        );
+        assert_eq!(
+            sniff_meta_charset(
+                b"<meta http-equiv=Content-Type content='text/html; charset=GB2312'>"
+            )
+            .as_deref(),
             Some("GB2312")
         );
         assert_eq!(sniff_meta_charset(b"<p>no charset</p>"), None);
@@ -204,7 +235,10 @@ mod tests {
 
     #[test]
     fn normalize_spaces_and_breaks() {
-        assert_eq!(normalize("\u{3000}\u{3000}第一段\r\n第二\u{200b}段 \r\n"), "第一段\n第二段\n");
+        assert_eq!(
+            normalize("\u{3000}\u{3000}第一段\r\n第二\u{200b}段 \r\n"),
+            "第一段\n第二段\n"
+        );
         assert_eq!(normalize("a\u{3000}b"), "a b");
     }
 }

@@ -10,12 +10,19 @@ const DROP: &str = "script, style, noscript, template, nav, header, footer, asid
 
 /// True when the text looks like markup rather than plain text.
 pub fn looks_like_html(text: &str) -> bool {
-    let head: String = text.trim_start().chars().take(1024).collect::<String>().to_ascii_lowercase();
+    let head: String = text
+        .trim_start()
+        .chars()
+        .take(1024)
+        .collect::<String>()
+        .to_ascii_lowercase();
     head.starts_with("<!doctype html")
         || head.starts_with("<html")
-        || ["<body", "<head", "<p>", "<p ", "<div", "<meta", "<title", "<br", "<article"]
-            .iter()
-            .any(|t| head.contains(t))
+        || [
+            "<body", "<head", "<p>", "<p ", "<div", "<meta", "<title", "<br", "<article",
+        ]
+        .iter()
+        .any(|t| head.contains(t))
 }
 
 /// The page's `<title>`, if any.
@@ -50,7 +57,10 @@ mod tests {
         assert!(text.contains("中山召开大会"));
         assert!(text.contains("第一段。") && text.contains("第二段。"));
         assert!(!text.contains("首页") && !text.contains("var x") && !text.contains("版权"));
-        assert!(text.contains("第一段。\n\n第二段。") || text.contains("第一段。\n第二段。"), "{text:?}");
+        assert!(
+            text.contains("第一段。\n\n第二段。") || text.contains("第一段。\n第二段。"),
+            "{text:?}"
+        );
         assert_eq!(title(html).as_deref(), Some("T"));
     }
 
@@ -63,7 +73,13 @@ mod tests {
 
     #[test]
     fn malformed_html_does_not_panic() {
-        for s in ["<p", "<<<>>>", "<p><div></p></div>", "<html><body><p>未闭合", "</body>"] {
+        for s in [
+            "<p",
+            "<<<>>>",
+            "<p><div></p></div>",
+            "<html><body><p>未闭合",
+            "</body>",
+        ] {
             let _ = to_text(s);
         }
         assert!(to_text("<html><body><p>未闭合").contains("未闭合"));

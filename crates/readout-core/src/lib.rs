@@ -15,6 +15,7 @@ pub mod page;
 pub mod person;
 pub mod pipeline;
 pub mod published;
+pub mod quantity;
 pub mod render;
 pub mod segment;
 pub mod sentence;
@@ -38,13 +39,20 @@ pub struct Options {
 
 impl Options {
     pub fn new(today: NaiveDate) -> Self {
-        Options { published: None, today, charset: None }
+        Options {
+            published: None,
+            today,
+            charset: None,
+        }
     }
 }
 
 /// Decodes and analyses one document.
 pub fn analyze_bytes(bytes: &[u8], opts: &Options) -> Result<Document, DecodeError> {
-    let hint = opts.charset.clone().or_else(|| decode::sniff_meta_charset(bytes));
+    let hint = opts
+        .charset
+        .clone()
+        .or_else(|| decode::sniff_meta_charset(bytes));
     let decoded = decode::decode(bytes, hint.as_deref())?;
     let mut doc = analyze_text_with(&decoded.text, opts, &Pipeline::default());
     doc.encoding = decoded.encoding;
@@ -86,11 +94,17 @@ pub fn build_document(text: &str, opts: &Options) -> Document {
     let mut articles = page.articles;
     for a in &mut articles {
         if let Some(dl) = a.dateline.as_mut() {
-            dl.date = page::dateline_month_day(dl)
-                .and_then(|(m, d)| resolve_month_day(published, m, d));
+            dl.date =
+                page::dateline_month_day(dl).and_then(|(m, d)| resolve_month_day(published, m, d));
         }
     }
-    Document { schema: model::SCHEMA, published, published_from, encoding: "UTF-8", articles }
+    Document {
+        schema: model::SCHEMA,
+        published,
+        published_from,
+        encoding: "UTF-8",
+        articles,
+    }
 }
 
 /// A month-day without a year, as a dateline uses it: the nearest date on or before the

@@ -184,11 +184,15 @@ impl Fact {
 /// The kind-specific part of a fact; `kind` is its serde tag.
 #[derive(Debug, Clone, Serialize)]
 #[serde(tag = "kind", rename_all = "lowercase")]
-pub enum FactBody {}
+pub enum FactBody {
+    Quantity(crate::quantity::Quantity),
+}
 
 impl FactBody {
     pub fn kind(&self) -> &'static str {
-        match *self {}
+        match self {
+            FactBody::Quantity(_) => "quantity",
+        }
     }
 }
 
@@ -196,9 +200,12 @@ impl Document {
     /// Sorts facts by position and converts byte spans to character offsets.
     pub fn finish(&mut self) {
         for article in &mut self.articles {
-            article
-                .facts
-                .sort_by(|a, b| a.span.start.cmp(&b.span.start).then(b.span.end.cmp(&a.span.end)));
+            article.facts.sort_by(|a, b| {
+                a.span
+                    .start
+                    .cmp(&b.span.start)
+                    .then(b.span.end.cmp(&a.span.end))
+            });
             let index = CharIndex::new(&article.text);
             for fact in article.facts.iter_mut() {
                 fact.start = index.char_offset(fact.span.start);
@@ -219,7 +226,11 @@ impl<'a> CharIndex<'a> {
     const STEP: usize = 64;
 
     pub fn new(text: &'a str) -> Self {
-        let marks = text.char_indices().step_by(Self::STEP).map(|(i, _)| i).collect();
+        let marks = text
+            .char_indices()
+            .step_by(Self::STEP)
+            .map(|(i, _)| i)
+            .collect();
         CharIndex { text, marks }
     }
 

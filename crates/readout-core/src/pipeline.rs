@@ -57,7 +57,13 @@ pub struct Pipeline {
 impl Default for Pipeline {
     /// The standard pipeline: sentences, tokens, then every fact family.
     fn default() -> Self {
-        Pipeline { stages: vec![Box::new(Sentences), Box::new(Tokens)] }
+        Pipeline {
+            stages: vec![
+                Box::new(Sentences),
+                Box::new(Tokens),
+                Box::new(crate::quantity::Quantities),
+            ],
+        }
     }
 }
 
@@ -77,7 +83,9 @@ impl Pipeline {
 
     /// Runs every stage over every article, then fixes character offsets.
     pub fn run(&self, doc: &mut Document) {
-        let cx = Context { published: doc.published };
+        let cx = Context {
+            published: doc.published,
+        };
         for article in &mut doc.articles {
             for stage in &self.stages {
                 stage.run(article, &cx);

@@ -25,12 +25,18 @@ fn year_re() -> &'static Regex {
 }
 
 /// Words before a date that put it in the future (将于2024年1月1日, 到2027年12月31日).
-const FUTURE_BEFORE: &[&str] = &["将于", "将在", "计划", "预计", "到", "至", "截止", "拟于", "力争"];
+const FUTURE_BEFORE: &[&str] = &[
+    "将于", "将在", "计划", "预计", "到", "至", "截止", "拟于", "力争",
+];
 /// Words after a date that make it a start of validity (2024年1月1日起施行).
 const FUTURE_AFTER: &[&str] = &["起", "前", "以前", "之前"];
 
 /// Infers the publication date of a page.
-pub fn infer(text: &str, masthead: Option<NaiveDate>, datelines: &[(u32, u32)]) -> Option<NaiveDate> {
+pub fn infer(
+    text: &str,
+    masthead: Option<NaiveDate>,
+    datelines: &[(u32, u32)],
+) -> Option<NaiveDate> {
     if masthead.is_some() {
         return masthead;
     }
@@ -55,15 +61,31 @@ fn full_dates(text: &str) -> Vec<NaiveDate> {
     let mut out = Vec::new();
     for c in full_date_re().captures_iter(text) {
         let m = c.get(0).expect("match");
-        let (y, mo, d) = if c.get(1).is_some() { (&c[1], &c[2], &c[3]) } else { (&c[4], &c[5], &c[6]) };
-        let Some(date) = NaiveDate::from_ymd_opt(y.parse().unwrap_or(0), mo.parse().unwrap_or(0), d.parse().unwrap_or(0))
-        else {
+        let (y, mo, d) = if c.get(1).is_some() {
+            (&c[1], &c[2], &c[3])
+        } else {
+            (&c[4], &c[5], &c[6])
+        };
+        let Some(date) = NaiveDate::from_ymd_opt(
+            y.parse().unwrap_or(0),
+            mo.parse().unwrap_or(0),
+            d.parse().unwrap_or(0),
+        ) else {
             continue;
         };
         let before = &text[..m.start()];
-        let before: String = before.chars().rev().take(4).collect::<Vec<_>>().into_iter().rev().collect();
+        let before: String = before
+            .chars()
+            .rev()
+            .take(4)
+            .collect::<Vec<_>>()
+            .into_iter()
+            .rev()
+            .collect();
         let after = &text[m.end()..];
-        if FUTURE_BEFORE.iter().any(|w| before.ends_with(w)) || FUTURE_AFTER.iter().any(|w| after.starts_with(w)) {
+        if FUTURE_BEFORE.iter().any(|w| before.ends_with(w))
+            || FUTURE_AFTER.iter().any(|w| after.starts_with(w))
+        {
             continue;
         }
         out.push(date);
@@ -85,7 +107,9 @@ fn context_year(text: &str, latest_full: Option<NaiveDate>) -> Option<i32> {
         }
     }
     let mode = |m: &HashMap<i32, usize>| m.iter().max_by_key(|(y, n)| (**n, -**y)).map(|(y, _)| *y);
-    mode(&fiscal).or(latest_full.map(|d| d.year())).or_else(|| mode(&plain))
+    mode(&fiscal)
+        .or(latest_full.map(|d| d.year()))
+        .or_else(|| mode(&plain))
 }
 
 #[cfg(test)]
@@ -98,7 +122,10 @@ mod tests {
 
     #[test]
     fn masthead_wins() {
-        assert_eq!(infer("2020年1月1日", d(2024, 3, 6), &[(3, 5)]), d(2024, 3, 6));
+        assert_eq!(
+            infer("2020年1月1日", d(2024, 3, 6), &[(3, 5)]),
+            d(2024, 3, 6)
+        );
     }
 
     #[test]

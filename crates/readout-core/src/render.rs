@@ -6,7 +6,11 @@ use std::fmt::Write;
 
 /// The contract's JSON, pretty or compact (one line, for `--lines`).
 pub fn json(doc: &Document, pretty: bool) -> String {
-    let r = if pretty { serde_json::to_string_pretty(doc) } else { serde_json::to_string(doc) };
+    let r = if pretty {
+        serde_json::to_string_pretty(doc)
+    } else {
+        serde_json::to_string(doc)
+    };
     r.expect("the document model always serialises")
 }
 
@@ -22,20 +26,31 @@ fn credits(a: &Article) -> String {
     a.bylines
         .iter()
         .map(|b| {
-            if b.name == b.name_en { format!("{} ({})", b.name_en, b.role) } else { format!("{} {} ({})", b.name_en, b.name, b.role) }
+            if b.name == b.name_en {
+                format!("{} ({})", b.name_en, b.role)
+            } else {
+                format!("{} {} ({})", b.name_en, b.name, b.role)
+            }
         })
         .collect::<Vec<_>>()
         .join(", ")
 }
 
 fn fact_lines(a: &Article) -> Vec<String> {
-    a.facts.iter().map(|f| format!("{} — {} ({})", f.en, f.text, f.kind())).collect()
+    a.facts
+        .iter()
+        .map(|f| format!("{} — {} ({})", f.en, f.text, f.kind()))
+        .collect()
 }
 
 /// A reader's view in plain text.
 pub fn text(doc: &Document) -> String {
     let mut out = String::new();
-    let _ = writeln!(out, "Published {} ({:?})", doc.published, doc.published_from);
+    let _ = writeln!(
+        out,
+        "Published {} ({:?})",
+        doc.published, doc.published_from
+    );
     for (i, a) in doc.articles.iter().enumerate() {
         let _ = writeln!(out, "\n[{}] {}", i + 1, headline(a));
         if a.headline_en.is_some() && !a.headline.is_empty() {

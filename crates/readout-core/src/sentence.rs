@@ -35,9 +35,14 @@ pub fn split_into(text: &str, span: Span, out: &mut Vec<Span>) {
         } else if c == '.' {
             // English full stop: followed by whitespace and an upper-case letter / digit / end.
             let rest = &piece[i + 1..];
-            let next_nonspace = rest.trim_start_matches([' ', '"', '\'', ')']).chars().next();
+            let next_nonspace = rest
+                .trim_start_matches([' ', '"', '\'', ')'])
+                .chars()
+                .next();
             let spaced = rest.starts_with(' ') || rest.starts_with('"') || rest.is_empty();
-            if spaced && next_nonspace.is_none_or(|n| n.is_uppercase() || n.is_ascii_digit() || n == '\n') {
+            if spaced
+                && next_nonspace.is_none_or(|n| n.is_uppercase() || n.is_ascii_digit() || n == '\n')
+            {
                 let mut e = i + 1;
                 while let Some(&(j, d)) = it.peek() {
                     if CLOSERS.contains(&d) {
@@ -84,20 +89,35 @@ mod tests {
             split("会议召开。“有信心吗？”“有！”与会人员齐声作答。"),
             vec!["会议召开。", "“有信心吗？”", "“有！”", "与会人员齐声作答。"]
         );
-        assert_eq!(split("一是抓产业；二是抓创新。"), vec!["一是抓产业；", "二是抓创新。"]);
-        assert_eq!(split("真的吗？！是的……好。"), vec!["真的吗？！", "是的……", "好。"]);
+        assert_eq!(
+            split("一是抓产业；二是抓创新。"),
+            vec!["一是抓产业；", "二是抓创新。"]
+        );
+        assert_eq!(
+            split("真的吗？！是的……好。"),
+            vec!["真的吗？！", "是的……", "好。"]
+        );
     }
 
     #[test]
     fn numbers_are_not_sentence_ends() {
-        assert_eq!(split("拆除3.3万亩。增长12.5%。"), vec!["拆除3.3万亩。", "增长12.5%。"]);
-        assert_eq!(split("It rose 3.5 percent. Then it fell."), vec!["It rose 3.5 percent.", "Then it fell."]);
+        assert_eq!(
+            split("拆除3.3万亩。增长12.5%。"),
+            vec!["拆除3.3万亩。", "增长12.5%。"]
+        );
+        assert_eq!(
+            split("It rose 3.5 percent. Then it fell."),
+            vec!["It rose 3.5 percent.", "Then it fell."]
+        );
         assert_eq!(split("Mr. wang came."), vec!["Mr. wang came."]);
     }
 
     #[test]
     fn paragraphs_end_sentences() {
-        assert_eq!(split("第一段没有句号\n第二段。"), vec!["第一段没有句号", "第二段。"]);
+        assert_eq!(
+            split("第一段没有句号\n第二段。"),
+            vec!["第一段没有句号", "第二段。"]
+        );
         assert!(split("").is_empty());
         assert!(split(" \n ").is_empty());
     }

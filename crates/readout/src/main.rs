@@ -11,7 +11,11 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 #[derive(Parser)]
-#[command(name = "readout", version, about = "Reads Chinese official news and writes down, in English, what it says.")]
+#[command(
+    name = "readout",
+    version,
+    about = "Reads Chinese official news and writes down, in English, what it says."
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -50,7 +54,8 @@ enum Format {
 }
 
 fn parse_date(s: &str) -> Result<NaiveDate, String> {
-    NaiveDate::parse_from_str(s, "%Y-%m-%d").map_err(|_| format!("`{s}` is not a date of the form YYYY-MM-DD"))
+    NaiveDate::parse_from_str(s, "%Y-%m-%d")
+        .map_err(|_| format!("`{s}` is not a date of the form YYYY-MM-DD"))
 }
 
 fn main() -> ExitCode {
@@ -77,7 +82,10 @@ fn main() -> ExitCode {
 }
 
 fn is_broken_pipe(e: &anyhow::Error) -> bool {
-    e.chain().any(|c| c.downcast_ref::<io::Error>().is_some_and(|io| io.kind() == io::ErrorKind::BrokenPipe))
+    e.chain().any(|c| {
+        c.downcast_ref::<io::Error>()
+            .is_some_and(|io| io.kind() == io::ErrorKind::BrokenPipe)
+    })
 }
 
 fn options(args: &ExtractArgs) -> Options {
@@ -92,7 +100,8 @@ fn open_input(path: &Option<PathBuf>) -> Result<Box<dyn BufRead>> {
         None => Ok(Box::new(io::BufReader::new(io::stdin()))),
         Some(p) if p.as_os_str() == "-" => Ok(Box::new(io::BufReader::new(io::stdin()))),
         Some(p) => {
-            let f = std::fs::File::open(p).with_context(|| format!("cannot read {}", p.display()))?;
+            let f =
+                std::fs::File::open(p).with_context(|| format!("cannot read {}", p.display()))?;
             if f.metadata().is_ok_and(|m| m.is_dir()) {
                 return Err(anyhow!("{} is a directory, not a document", p.display()));
             }
@@ -108,13 +117,20 @@ fn extract(args: ExtractArgs) -> Result<()> {
     let mut out = BufWriter::new(stdout.lock());
     if args.lines {
         if args.format != Format::Json {
-            return Err(anyhow!("--lines prints JSON only; drop --format {}", format_name(args.format)));
+            return Err(anyhow!(
+                "--lines prints JSON only; drop --format {}",
+                format_name(args.format)
+            ));
         }
         let mut buf = Vec::new();
         let mut n = 0usize;
         loop {
             buf.clear();
-            if input.read_until(b'\n', &mut buf).context("cannot read input")? == 0 {
+            if input
+                .read_until(b'\n', &mut buf)
+                .context("cannot read input")?
+                == 0
+            {
                 break;
             }
             n += 1;
@@ -122,7 +138,11 @@ fn extract(args: ExtractArgs) -> Result<()> {
             let line = line.strip_suffix(b"\r").unwrap_or(line);
             match analyze_line(line, &opts) {
                 Ok(doc) => writeln!(out, "{}", render::json(&doc, false))?,
-                Err(e) => writeln!(out, "{}", serde_json::json!({"schema": "readout/1", "line": n, "error": e.to_string(), "articles": []}))?,
+                Err(e) => writeln!(
+                    out,
+                    "{}",
+                    serde_json::json!({"schema": "readout/1", "line": n, "error": e.to_string(), "articles": []})
+                )?,
             }
         }
         out.flush()?;
@@ -143,12 +163,21 @@ fn extract(args: ExtractArgs) -> Result<()> {
 
 /// One `--lines` record: raw text, or a JSON object `{"text": "…", "date": "YYYY-MM-DD"}`
 /// (the form in which a multi-line page fits on one line).
-fn analyze_line(line: &[u8], opts: &Options) -> Result<readout_core::Document, readout_core::DecodeError> {
+fn analyze_line(
+    line: &[u8],
+    opts: &Options,
+) -> Result<readout_core::Document, readout_core::DecodeError> {
     if line.first() == Some(&b'{') {
-        if let Ok(serde_json::Value::Object(obj)) = serde_json::from_slice::<serde_json::Value>(line) {
+        if let Ok(serde_json::Value::Object(obj)) =
+            serde_json::from_slice::<serde_json::Value>(line)
+        {
             if let Some(text) = obj.get("text").and_then(|t| t.as_str()) {
                 let mut o = opts.clone();
-                if let Some(d) = obj.get("date").or_else(|| obj.get("published")).and_then(|d| d.as_str()) {
+                if let Some(d) = obj
+                    .get("date")
+                    .or_else(|| obj.get("published"))
+                    .and_then(|d| d.as_str())
+                {
                     o.published = parse_date(d).ok().or(o.published);
                 }
                 return readout_core::analyze_bytes(text.as_bytes(), &o);

@@ -12,7 +12,10 @@ const ROLES_TSV: &str = include_str!("data/byline_roles.tsv");
 fn roles() -> &'static [(&'static str, &'static str)] {
     static R: OnceLock<Vec<(&'static str, &'static str)>> = OnceLock::new();
     R.get_or_init(|| {
-        let mut v: Vec<_> = data_rows(ROLES_TSV).filter(|r| r.len() >= 2).map(|r| (r[0], r[1])).collect();
+        let mut v: Vec<_> = data_rows(ROLES_TSV)
+            .filter(|r| r.len() >= 2)
+            .map(|r| (r[0], r[1]))
+            .collect();
         v.sort_by_key(|(w, _)| std::cmp::Reverse(w.chars().count()));
         v
     })
@@ -41,8 +44,16 @@ fn plausible_en_name(s: &str) -> bool {
 
 fn byline(role: &'static str, name: &str) -> Byline {
     let name = name.trim().to_string();
-    let name_en = if name.chars().any(is_han) { name_to_pinyin(&name) } else { name.clone() };
-    Byline { role, name, name_en }
+    let name_en = if name.chars().any(is_han) {
+        name_to_pinyin(&name)
+    } else {
+        name.clone()
+    };
+    Byline {
+        role,
+        name,
+        name_en,
+    }
 }
 
 /// Parses the inside of a credit: `记者 郭锦润 陈伟祺 通讯员 李明`, `记者郭锦润`,
@@ -51,7 +62,9 @@ fn byline(role: &'static str, name: &str) -> Byline {
 pub fn parse_zh_credits(s: &str) -> Option<Vec<Byline>> {
     let mut out = Vec::new();
     let mut role: Option<&'static str> = None;
-    for raw in s.split(|c: char| c.is_whitespace() || matches!(c, '、' | '，' | ',' | '：' | ':' | '；' | ';')) {
+    for raw in s.split(|c: char| {
+        c.is_whitespace() || matches!(c, '、' | '，' | ',' | '：' | ':' | '；' | ';')
+    }) {
         let mut tok = raw.trim();
         if tok.is_empty() {
             continue;
@@ -90,7 +103,10 @@ pub fn parse_credit_line(line: &str) -> Option<(Vec<Byline>, Option<&'static str
         w.is_ascii()
             && inner.len() >= w.len()
             && inner[..w.len()].eq_ignore_ascii_case(w)
-            && inner[w.len()..].chars().next().is_none_or(|c| !c.is_alphanumeric())
+            && inner[w.len()..]
+                .chars()
+                .next()
+                .is_none_or(|c| !c.is_alphanumeric())
     })?;
     let rest = inner[w.len()..].trim_start_matches([':', ' ', '/']).trim();
     if rest.is_empty() {
@@ -115,7 +131,10 @@ mod tests {
     #[test]
     fn dateline_credits() {
         let b = parse_zh_credits("记者 郭锦润 陈伟祺 夏升权").unwrap();
-        let names: Vec<_> = b.iter().map(|b| (b.role, b.name.as_str(), b.name_en.as_str())).collect();
+        let names: Vec<_> = b
+            .iter()
+            .map(|b| (b.role, b.name.as_str(), b.name_en.as_str()))
+            .collect();
         assert_eq!(
             names,
             vec![
@@ -128,7 +147,10 @@ mod tests {
         assert_eq!(b[0].name, "王晓明");
         assert_eq!(b[1].role, "correspondent");
         assert_eq!(b[2].name_en, "Zeng Xiaohua");
-        assert_eq!(parse_zh_credits("文/图 单明").unwrap()[0].role, "reporter_photographer");
+        assert_eq!(
+            parse_zh_credits("文/图 单明").unwrap()[0].role,
+            "reporter_photographer"
+        );
         // not credits
         assert!(parse_zh_credits("记者从会上获悉全市完成任务").is_none());
         assert!(parse_zh_credits("郭锦润").is_none());

@@ -129,7 +129,10 @@ fn headline_line(line: &str, lang: Language) -> bool {
             words <= 20
                 && !ends_sentence(line)
                 && !line.contains(". ")
-                && line.chars().next().is_some_and(|c| c.is_uppercase() || c.is_ascii_digit())
+                && line
+                    .chars()
+                    .next()
+                    .is_some_and(|c| c.is_uppercase() || c.is_ascii_digit())
         }
     }
 }
@@ -140,14 +143,26 @@ fn classify<'a>(lines: Vec<&'a str>) -> Option<Block<'a>> {
     if lines.len() == 1 {
         let l = lines[0];
         if masthead_re().is_match(l) {
-            return Some(Block { lines, lang, kind: Kind::Masthead });
+            return Some(Block {
+                lines,
+                lang,
+                kind: Kind::Masthead,
+            });
         }
         if marker_re().is_match(l) {
-            return Some(Block { lines, lang, kind: Kind::Marker });
+            return Some(Block {
+                lines,
+                lang,
+                kind: Kind::Marker,
+            });
         }
     }
     if lines.iter().all(|l| byline::parse_credit_line(l).is_some()) {
-        return Some(Block { lines, lang, kind: Kind::Credit });
+        return Some(Block {
+            lines,
+            lang,
+            kind: Kind::Credit,
+        });
     }
     let kind = if lines.len() <= 4 && lines.iter().all(|l| headline_line(l, lang)) {
         Kind::Headline
@@ -204,8 +219,14 @@ impl Draft {
         let closed = std::mem::take(&mut self.last_closed);
         if let Some(last) = self.paragraphs.last_mut() {
             if !closed && !ends_sentence(last) && !dateline_re().is_match(line) {
-                let ascii_seam = last.chars().last().is_some_and(|c| c.is_ascii_alphanumeric() || c == ',')
-                    && line.chars().next().is_some_and(|c| c.is_ascii_alphanumeric());
+                let ascii_seam = last
+                    .chars()
+                    .last()
+                    .is_some_and(|c| c.is_ascii_alphanumeric() || c == ',')
+                    && line
+                        .chars()
+                        .next()
+                        .is_some_and(|c| c.is_ascii_alphanumeric());
                 if ascii_seam && self.lang == Language::En {
                     last.push(' ');
                 }
@@ -218,7 +239,11 @@ impl Draft {
 
     fn finish(self) -> Article {
         let headline_only = self.paragraphs.is_empty();
-        let text = if headline_only { self.headline.join("\n") } else { self.paragraphs.join("\n") };
+        let text = if headline_only {
+            self.headline.join("\n")
+        } else {
+            self.paragraphs.join("\n")
+        };
         let mut a = Article::new(self.lang, self.headline, text);
         a.headline_only = headline_only;
         a.bylines = self.bylines;
@@ -245,7 +270,14 @@ pub fn parse_dateline(text: &str) -> Option<(Dateline, Vec<Byline>)> {
         .and_then(|c| byline::parse_zh_credits(c.as_str()))
         .unwrap_or_default();
     let place = caps.name("place").map(|p| p.as_str().to_string());
-    Some((Dateline { text: m.as_str().trim_end().to_string(), place, date: None }, credits))
+    Some((
+        Dateline {
+            text: m.as_str().trim_end().to_string(),
+            place,
+            date: None,
+        },
+        credits,
+    ))
 }
 
 /// The month and day of every dateline anywhere in `text` (also one that is not at the
@@ -258,7 +290,11 @@ pub fn dateline_dates_anywhere(text: &str) -> Vec<(u32, u32)> {
     });
     re.captures_iter(text)
         .filter_map(|c| {
-            let (m, d) = if c.get(1).is_some() { (&c[1], &c[2]) } else { (&c[3], &c[4]) };
+            let (m, d) = if c.get(1).is_some() {
+                (&c[1], &c[2])
+            } else {
+                (&c[3], &c[4])
+            };
             Some((m.parse().ok()?, d.parse().ok()?))
         })
         .collect()
@@ -280,7 +316,9 @@ pub fn segment(text: &str) -> Page {
     let mut cur: Option<Draft> = None;
 
     for (i, b) in blocks.iter().enumerate() {
-        let next = blocks[i + 1..].iter().find(|n| !matches!(n.kind, Kind::Credit | Kind::Marker));
+        let next = blocks[i + 1..]
+            .iter()
+            .find(|n| !matches!(n.kind, Kind::Credit | Kind::Marker));
         match b.kind {
             Kind::Masthead => {
                 if page.masthead.is_none() && articles.is_empty() && cur.is_none() {
@@ -313,8 +351,11 @@ pub fn segment(text: &str) -> Page {
                         }
                     }
                 }
-                let followed_by_body = next.is_some_and(|n| n.kind == Kind::Body && n.lang == b.lang);
-                let in_body = cur.as_ref().is_some_and(|d| !d.paragraphs.is_empty() && d.lang == b.lang);
+                let followed_by_body =
+                    next.is_some_and(|n| n.kind == Kind::Body && n.lang == b.lang);
+                let in_body = cur
+                    .as_ref()
+                    .is_some_and(|d| !d.paragraphs.is_empty() && d.lang == b.lang);
                 if in_body && followed_by_body {
                     let next_first = next.map(|n| n.lines[0]).unwrap_or("");
                     let text = b.lines.join(" ");
@@ -356,7 +397,10 @@ pub fn segment(text: &str) -> Page {
     if let Some(d) = cur.take() {
         articles.push(d.finish());
     }
-    page.articles = articles.into_iter().filter(|a| !a.text.is_empty() || !a.bylines.is_empty()).collect();
+    page.articles = articles
+        .into_iter()
+        .filter(|a| !a.text.is_empty() || !a.bylines.is_empty())
+        .collect();
     page
 }
 
@@ -365,7 +409,10 @@ mod tests {
     use super::*;
 
     fn texts(page: &Page) -> Vec<(&str, &str)> {
-        page.articles.iter().map(|a| (a.headline.as_str(), a.text.as_str())).collect()
+        page.articles
+            .iter()
+            .map(|a| (a.headline.as_str(), a.text.as_str()))
+            .collect()
     }
 
     #[test]
@@ -375,28 +422,41 @@ mod tests {
         );
         assert_eq!(
             texts(&page),
-            vec![("南城召开环保大会", "本报讯(记者 王明 李华)3月5日，南城召开大会，全市完成治理任务，带动投资超百亿元。会议要求继续推进。\n第二段落。")]
+            vec![(
+                "南城召开环保大会",
+                "本报讯(记者 王明 李华)3月5日，南城召开大会，全市完成治理任务，带动投资超百亿元。会议要求继续推进。\n第二段落。"
+            )]
         );
         let a = &page.articles[0];
         assert_eq!(a.bylines.len(), 2);
         assert_eq!(a.bylines[1].name_en, "Li Hua");
-        assert_eq!(a.dateline.as_ref().map(|d| d.text.as_str()), Some("本报讯(记者 王明 李华)3月5日"));
+        assert_eq!(
+            a.dateline.as_ref().map(|d| d.text.as_str()),
+            Some("本报讯(记者 王明 李华)3月5日")
+        );
     }
 
     #[test]
     fn teasers_are_headline_only_items() {
-        let page = segment("《某市条例》明年起实施\n12项措施护航发展\n\n全市新增企业100家\n\n大会标题\n\n本报讯 正文。");
+        let page = segment(
+            "《某市条例》明年起实施\n12项措施护航发展\n\n全市新增企业100家\n\n大会标题\n\n本报讯 正文。",
+        );
         assert_eq!(page.articles.len(), 3);
         assert!(page.articles[0].headline_only);
         assert_eq!(page.articles[0].headline_lines.len(), 2);
-        assert_eq!(page.articles[0].text, "《某市条例》明年起实施\n12项措施护航发展");
+        assert_eq!(
+            page.articles[0].text,
+            "《某市条例》明年起实施\n12项措施护航发展"
+        );
         assert!(page.articles[1].headline_only);
         assert!(!page.articles[2].headline_only);
     }
 
     #[test]
     fn english_brief_with_translator() {
-        let page = segment("City holds a meeting\n\nA meeting was held on May 2 in the city.\n\nText translation\n\nWang Fang\n\n中文标题\n\n正文第一段。");
+        let page = segment(
+            "City holds a meeting\n\nA meeting was held on May 2 in the city.\n\nText translation\n\nWang Fang\n\n中文标题\n\n正文第一段。",
+        );
         assert_eq!(page.articles.len(), 2);
         let en = &page.articles[0];
         assert_eq!(en.language, Language::En);
@@ -414,15 +474,24 @@ mod tests {
         assert_eq!(page.masthead, NaiveDate::from_ymd_opt(2024, 3, 6));
         assert_eq!(page.articles.len(), 1);
         let a = &page.articles[0];
-        assert_eq!(a.text, "新华社北京3月5日电（记者 张三）正文开始，没有结束继续正文。\n一、加快发展\n分项正文。");
-        assert_eq!(a.dateline.as_ref().and_then(|d| d.place.as_deref()), Some("北京"));
+        assert_eq!(
+            a.text,
+            "新华社北京3月5日电（记者 张三）正文开始，没有结束继续正文。\n一、加快发展\n分项正文。"
+        );
+        assert_eq!(
+            a.dateline.as_ref().and_then(|d| d.place.as_deref()),
+            Some("北京")
+        );
         assert_eq!(a.bylines[0].name, "张三");
     }
 
     #[test]
     fn hard_wrapped_paragraphs_join() {
         let page = segment("标题\n\n这是一个被硬换行的\n段落，它在这里结束。\n新的段落。");
-        assert_eq!(page.articles[0].text, "这是一个被硬换行的段落，它在这里结束。\n新的段落。");
+        assert_eq!(
+            page.articles[0].text,
+            "这是一个被硬换行的段落，它在这里结束。\n新的段落。"
+        );
     }
 
     #[test]

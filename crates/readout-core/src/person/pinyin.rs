@@ -31,7 +31,11 @@ fn tables() -> &'static Tables {
         for row in data_rows(SURNAMES_TSV) {
             let (hanzi, pinyin) = (row[0], row.get(1).copied().unwrap_or(""));
             let class = row.get(2).and_then(|c| c.parse().ok()).unwrap_or(3);
-            surnames.entry(hanzi).or_insert(Surname { hanzi, pinyin, class });
+            surnames.entry(hanzi).or_insert(Surname {
+                hanzi,
+                pinyin,
+                class,
+            });
         }
         let mut given = HashMap::new();
         for row in data_rows(GIVEN_TSV) {
@@ -53,9 +57,14 @@ pub(crate) fn data_rows(tsv: &'static str) -> impl Iterator<Item = Vec<&'static 
 /// The surname that `name` starts with, longest (compound) first.
 pub fn surname_of(name: &str) -> Option<Surname> {
     let t = tables();
-    let mut ends: Vec<usize> = name.char_indices().map(|(i, c)| i + c.len_utf8()).take(2).collect();
+    let mut ends: Vec<usize> = name
+        .char_indices()
+        .map(|(i, c)| i + c.len_utf8())
+        .take(2)
+        .collect();
     ends.reverse();
-    ends.into_iter().find_map(|end| t.surnames.get(&name[..end]).copied())
+    ends.into_iter()
+        .find_map(|end| t.surnames.get(&name[..end]).copied())
 }
 
 /// Every surname in the table (for tests and for the name rules).
@@ -80,12 +89,21 @@ pub fn name_to_pinyin(name: &str) -> String {
         Some(s) => (s.pinyin.to_string(), &name[s.hanzi.len()..]),
         None => {
             let mut chars = name.chars();
-            let first = chars.next().map(|c| given_char(c).unwrap_or_else(|| c.to_string()));
+            let first = chars
+                .next()
+                .map(|c| given_char(c).unwrap_or_else(|| c.to_string()));
             (capitalise(&first.unwrap_or_default()), chars.as_str())
         }
     };
-    let given = join_syllables(rest.chars().map(|c| given_char(c).unwrap_or_else(|| c.to_string())));
-    if given.is_empty() { surname } else { format!("{surname} {}", capitalise(&given)) }
+    let given = join_syllables(
+        rest.chars()
+            .map(|c| given_char(c).unwrap_or_else(|| c.to_string())),
+    );
+    if given.is_empty() {
+        surname
+    } else {
+        format!("{surname} {}", capitalise(&given))
+    }
 }
 
 /// Joins syllables into one word, with an apostrophe before a syllable that starts with
@@ -137,8 +155,17 @@ mod tests {
         let mut n = 0;
         for s in surnames() {
             let full = format!("{}文", s.hanzi);
-            assert_eq!(name_to_pinyin(&full), format!("{} Wen", s.pinyin), "{}", s.hanzi);
-            assert!(s.pinyin.chars().next().unwrap().is_uppercase(), "{}", s.hanzi);
+            assert_eq!(
+                name_to_pinyin(&full),
+                format!("{} Wen", s.pinyin),
+                "{}",
+                s.hanzi
+            );
+            assert!(
+                s.pinyin.chars().next().unwrap().is_uppercase(),
+                "{}",
+                s.hanzi
+            );
             n += 1;
         }
         assert!(n > 300, "surname table has {n} rows");

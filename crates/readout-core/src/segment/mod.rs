@@ -43,13 +43,21 @@ pub fn tokenize_into(text: &str, span: Span, out: &mut Vec<Span>) {
         if tok.word.trim().is_empty() {
             continue;
         }
-        out.push(Span::new(span.start + tok.byte_start, span.start + tok.byte_end));
+        out.push(Span::new(
+            span.start + tok.byte_start,
+            span.start + tok.byte_end,
+        ));
     }
 }
 
 /// Segments a string into words (for the search index and tests).
 pub fn words(text: &str) -> Vec<&str> {
-    jieba().cut(text, false).into_iter().map(|t| t.word).filter(|w| !w.trim().is_empty()).collect()
+    jieba()
+        .cut(text, false)
+        .into_iter()
+        .map(|t| t.word)
+        .filter(|w| !w.trim().is_empty())
+        .collect()
 }
 
 #[cfg(test)]
