@@ -54,8 +54,19 @@ pub fn decode(bytes: &[u8], charset_hint: Option<&str>) -> Result<Decoded, Decod
     if let Some(offset) = binary_offset(bytes) {
         return Err(DecodeError::Binary { offset });
     }
-    if let Ok(text) = std::str::from_utf8(bytes) {
-        return finish(text.to_owned(), UTF_8.name());
+    match std::str::from_utf8(bytes) {
+        Ok(text) => return finish(text.to_owned(), UTF_8.name()),
+        // cut in the middle of the last character (a truncated download): keep the rest
+        Err(e) if e.error_len().is_none() => {
+            return finish(
+                String::from_utf8_lossy(&bytes[..e.valid_up_to()]).into_owned(),
+                UTF_8.name(),
+            );
+        }
+        Err(_) if mostly_utf8(bytes) => {
+            return finish(String::from_utf8_lossy(bytes).into_owned(), UTF_8.name());
+        }
+        Err(_) => {}
     }
     if let Some(enc) = charset_hint.and_then(|l| Encoding::for_label(l.trim().as_bytes())) {
         let enc = widen(enc);
@@ -79,6 +90,40 @@ pub fn decode(bytes: &[u8], charset_hint: Option<&str>) -> Result<Decoded, Decod
         });
     }
     finish(text.into_owned(), guess.name())
+}
+
+/// UTF-8 with a few stray bytes (at most one bad sequence per 4 KiB, and some multi-byte
+/// text): decoded with U+FFFD for the bad bytes rather than refused or mis-detected.
+fn mostly_utf8(bytes: &[u8]) -> bool {
+    let (mut bad, mut multibyte, mut rest) = (0usize, 0usize, bytes);
+    loop {
+        match std::str::from_utf8(rest) {
+            Ok(s) => {
+                multibyte += s.len() - s.chars().filter(char::is_ascii).count();
+                break;
+            }
+            Err(e) => {
+                let ok = &rest[..e.valid_up_to()];
+                multibyte += ok.iter().filter(|b| **b >= 0x80).count();
+                bad += 1;
+                if bad > bytes.len() / 4096 + 1 {
+                    return false;
+                }
+                match e.error_len() {
+                    Some(n) => {
+                        // one damaged character is one error, however many bytes it spans
+                        let mut k = e.valid_up_to() + n;
+                        while rest.get(k).is_some_and(|b| (0x80..0xc0).contains(b)) {
+                            k += 1;
+                        }
+                        rest = &rest[k..];
+                    }
+                    None => break,
+                }
+            }
+        }
+    }
+    multibyte >= 16 * bad
 }
 
 /// GBK and GB2312 labels decode as GB18030, their superset.
@@ -189,6 +234,21 @@ mod tests {
         let d = decode(&big5, None).unwrap();
         assert_eq!(d.text, t);
         assert_eq!(d.encoding, "Big5");
+    }
+
+    #[test]
+    fn truncated_or_slightly_damaged_utf8_is_kept() {
+        let s = "中山市召开会议，全市完成任务。".repeat(20);
+        let b = s.as_bytes();
+        let cut = &b[..b.len() - 1];
+        let d = decode(cut, None).unwrap();
+        assert_eq!(d.encoding, "UTF-8");
+        assert!(s.starts_with(&d.text) && d.text.len() == b.len() - 3);
+        let mut damaged = b.to_vec();
+        damaged[30] = 0xff;
+        let d = decode(&damaged, None).unwrap();
+        assert_eq!(d.encoding, "UTF-8");
+        assert!(d.text.contains('\u{fffd}') && d.text.ends_with("任务。"));
     }
 
     #[test]

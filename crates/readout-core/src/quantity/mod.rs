@@ -298,10 +298,17 @@ pub fn extract(text: &str, sentence: Span, tokens: &[Span]) -> Vec<(Span, Quanti
         .char_indices()
         .map(|(i, c)| (sentence.start + i, c))
         .collect();
+    let chars = plain(&cs);
     let mut out = Vec::new();
     let mut i = 0;
     while i < cs.len() {
-        match match_at(&cs, i, tokens, sentence.end) {
+        // only characters that can begin a quantity are worth a closer look
+        let c = chars[i];
+        if !(is_numeral_start(c) || matches!(c, '翻' | '百' | '千' | '万')) {
+            i += 1;
+            continue;
+        }
+        match match_at(&cs, &chars, i, tokens, sentence.end) {
             Step::Found(m) => {
                 i = m.end;
                 out.push((*m).into_fact(&cs, sentence.end));
@@ -331,7 +338,9 @@ impl Match {
 }
 
 fn chars_eq(cs: &[C], at: usize, w: &str) -> bool {
-    w.chars().enumerate().all(|(k, c)| cs.get(at + k).map(|x| x.1) == Some(c))
+    w.chars()
+        .enumerate()
+        .all(|(k, c)| cs.get(at + k).map(|x| x.1) == Some(c))
 }
 
 /// True when `w` ends right before char index `at`.
@@ -344,9 +353,25 @@ fn plain(cs: &[C]) -> Vec<char> {
     cs.iter().map(|c| c.1).collect()
 }
 
+/// The tokens (sorted, non-overlapping) that overlap bytes `start..end`, found by binary
+/// search: this runs for every candidate numeral, so a scan would make long sentences
+/// quadratic.
+fn overlapping(tokens: &[Span], start: usize, end: usize) -> &[Span] {
+    let lo = tokens.partition_point(|t| t.end <= start);
+    let hi = tokens.partition_point(|t| t.start < end);
+    &tokens[lo..hi.max(lo)]
+}
+
 /// True when no token crosses byte offset `b` (it is a word boundary).
 fn boundary(tokens: &[Span], b: usize) -> bool {
-    !tokens.iter().any(|t| t.start < b && b < t.end)
+    !overlapping(tokens, b, b + 1)
+        .iter()
+        .any(|t| t.start < b && b < t.end)
+}
+
+/// True when a token starts exactly at byte offset `b`.
+fn token_starts_at(tokens: &[Span], b: usize) -> bool {
+    overlapping(tokens, b, b + 1).iter().any(|t| t.start == b)
 }
 
 fn is_numeral_start(c: char) -> bool {
@@ -371,9 +396,10 @@ fn match_unit(cs: &[char], at: usize) -> Option<&'static Unit> {
 /// True when a date/time/duration word starts at `at` and no longer unit of measure does
 /// (日元 is money, 日 a day; 个月 a duration, 个 a measure word).
 fn starts_time_unit(cs: &[char], at: usize) -> bool {
-    let time = TIME_UNITS
+    static UNITS: OnceLock<Vec<Vec<char>>> = OnceLock::new();
+    let units = UNITS.get_or_init(|| TIME_UNITS.iter().map(|u| u.chars().collect()).collect());
+    let time = units
         .iter()
-        .map(|u| u.chars().collect::<Vec<_>>())
         .filter(|u| cs[at..].starts_with(u))
         .map(|u| u.len())
         .max();
@@ -383,8 +409,7 @@ fn starts_time_unit(cs: &[char], at: usize) -> bool {
     }
 }
 
-fn match_at(cs: &[C], i: usize, tokens: &[Span], sentence_end: usize) -> Step {
-    let chars = plain(cs);
+fn match_at(cs: &[C], chars: &[char], i: usize, tokens: &[Span], sentence_end: usize) -> Step {
     let c = chars[i];
     let prev = i.checked_sub(1).map(|p| chars[p]);
 
@@ -416,12 +441,12 @@ fn match_at(cs: &[C], i: usize, tokens: &[Span], sentence_end: usize) -> Step {
     }
 
     // 百分之 / 千分之 / N分之M
-    if let Some((num, den_pow_or_den, len)) = fraction_prefix(&chars, i) {
+    if let Some((num, den_pow_or_den, len)) = fraction_prefix(chars, i) {
         return match den_pow_or_den {
             FractionKind::Percent(unit) => {
                 let (start, qual, change) = prefix(cs, i, tokens);
                 let mut end = i + len;
-                let (qual, e2) = suffix(&chars, end, qual);
+                let (qual, e2) = suffix(chars, end, qual);
                 end = e2;
                 Step::Found(Box::new(Match {
                     start,
@@ -458,16 +483,16 @@ fn match_at(cs: &[C], i: usize, tokens: &[Span], sentence_end: usize) -> Step {
     if prev
         .is_some_and(|p| glued(p) || p.is_ascii_alphabetic() || p == '+' || p == '第' || p == '/')
     {
-        return Step::Skip(skip_numeral(&chars, i));
+        return Step::Skip(skip_numeral(chars, i));
     }
 
     // 三四十, 两三个, 七八万: adjacent digits as a range
-    if let Some(m) = adjacent_range(cs, &chars, i, tokens) {
+    if let Some(m) = adjacent_range(cs, chars, i, tokens) {
         return m;
     }
 
     let Some(mut n) = numeral::read(&chars[i..]) else {
-        return Step::Skip(skip_numeral(&chars, i));
+        return Step::Skip(skip_numeral(chars, i));
     };
     let mut end = i + n.len;
     let skip_all = Step::Skip(end);
@@ -488,30 +513,27 @@ fn match_at(cs: &[C], i: usize, tokens: &[Span], sentence_end: usize) -> Step {
     }
     // 3千米 is 3 km, 5.2百分点 is 5.2 points: a trailing 千/百 that begins a unit belongs to it
     if end > i + 1 && matches!(chars[end - 1], '千' | '百') {
-        if let Some(v) = match_unit(&chars, end - 1).and_then(|_| numeral::eval(&chars[i..end - 1]))
+        if let Some(v) = match_unit(chars, end - 1).and_then(|_| numeral::eval(&chars[i..end - 1]))
         {
             n.value = v;
             n.len -= 1;
             end -= 1;
         }
     }
-    if starts_time_unit(&chars, end) {
+    if starts_time_unit(chars, end) {
         return skip_all;
     }
 
-    // 多/余/几 right after the numeral: 1000多家, 300余人
+    // 多/余 right after the numeral: 1000多家, 300余人 (3个多月 is a duration)
     let mut more = n.more;
-    if matches!(chars.get(end), Some('多' | '余'))
-        && chars
-            .get(end + 1)
-            .is_some_and(|&c| match_unit(&chars, 0).is_some() || !c.is_whitespace())
-    {
+    if matches!(chars.get(end), Some('多' | '余')) {
         let k = end + 1;
-        if match_unit(&chars, k).is_some() && !starts_time_unit(&chars, k) {
+        if starts_time_unit(chars, k) {
+            return Step::Skip(k);
+        }
+        if match_unit(chars, k).is_some() {
             more = true;
             end = k;
-        } else if starts_time_unit(&chars, k) {
-            return Step::Skip(k);
         }
     }
 
@@ -525,9 +547,9 @@ fn match_at(cs: &[C], i: usize, tokens: &[Span], sentence_end: usize) -> Step {
                 .and_then(|_| numeral::read(&chars[end + 1..]))
             {
                 let e2 = end + 1 + n2.len;
-                if match_unit(&chars, e2).is_some() && !starts_time_unit(&chars, e2) {
+                if match_unit(chars, e2).is_some() && !starts_time_unit(chars, e2) {
                     range_max = Some((n2, e2));
-                } else if starts_time_unit(&chars, e2) {
+                } else if starts_time_unit(chars, e2) {
                     return Step::Skip(e2);
                 }
             }
@@ -550,7 +572,7 @@ fn match_at(cs: &[C], i: usize, tokens: &[Span], sentence_end: usize) -> Step {
         end = *e2;
     }
 
-    let unit = match_unit(&chars, end);
+    let unit = match_unit(chars, end);
     // 10%至15%: second numeral after the unit
     if let (Some(u), None) = (unit, &range_max) {
         let after_unit = end + u.written.len();
@@ -562,7 +584,7 @@ fn match_at(cs: &[C], i: usize, tokens: &[Span], sentence_end: usize) -> Step {
             {
                 if let Some(n2) = numeral::read(&chars[after_unit + 1..]) {
                     let e2 = after_unit + 1 + n2.len;
-                    if match_unit(&chars, e2).is_some_and(|u2| u2.code == u.code) {
+                    if match_unit(chars, e2).is_some_and(|u2| u2.code == u.code) {
                         range_max = Some((n2, e2));
                         end = e2;
                     }
@@ -576,7 +598,7 @@ fn match_at(cs: &[C], i: usize, tokens: &[Span], sentence_end: usize) -> Step {
         let big = chars[i..end]
             .iter()
             .any(|c| numeral::zh_big_unit(*c).is_some());
-        if big && !n.bare_big_unit && money_context(&chars, i) {
+        if big && !n.bare_big_unit && money_context(chars, i) {
             let (start, qual, change) = prefix(cs, i, tokens);
             let qual = if more && qual == Qualifier::Exact {
                 Qualifier::Over
@@ -622,11 +644,8 @@ fn match_at(cs: &[C], i: usize, tokens: &[Span], sentence_end: usize) -> Step {
     );
     let cheng_wei = unit.code == "percent" && chars.get(unit_end) == Some(&'为');
     if n.script != Script::Arabic
-        && tokens.iter().any(|t| {
-            t.start < b_end
-                && b_start < t.end
-                && (t.start < b_start || t.end > b_end)
-                && !(cheng_wei && t.start == cs[unit_end - 1].0)
+        && overlapping(tokens, b_start, b_end).iter().any(|t| {
+            (t.start < b_start || t.end > b_end) && !(cheng_wei && t.start == cs[unit_end - 1].0)
         })
     {
         return skip_all;
@@ -644,7 +663,7 @@ fn match_at(cs: &[C], i: usize, tokens: &[Span], sentence_end: usize) -> Step {
         }
     }
     let (start, mut qual, change) = prefix(cs, i, tokens);
-    let (q2, e2) = suffix(&chars, end, qual);
+    let (q2, e2) = suffix(chars, end, qual);
     qual = q2;
     end = e2;
     if more && qual == Qualifier::Exact {
@@ -653,13 +672,21 @@ fn match_at(cs: &[C], i: usize, tokens: &[Span], sentence_end: usize) -> Step {
     let mut q = simple(value, unit.code, qual, change);
     if let Some((n2, _)) = range_max {
         q.qualifier = Qualifier::Range;
-        q.value_max = Some(Num::Dec(n2.value.checked_mul(unit.factor).unwrap_or(n2.value)));
+        q.value_max = Some(Num::Dec(
+            n2.value.checked_mul(unit.factor).unwrap_or(n2.value),
+        ));
     }
     if unit.classifier {
         q.classifier = Some(unit.written.iter().collect());
     }
+    // 负3% = -3 percent
+    let mut start = start;
+    if i > 0 && chars[i - 1] == '负' && start == i {
+        q.value = Num::Dec(value.negated());
+        start = i - 1;
+    }
     if unit.code == "count" || unit.classifier {
-        if let Some((zh, _s, _p)) = noun_near(&chars, i, unit_end) {
+        if let Some((zh, _s, _p)) = noun_near(chars, i, unit_end) {
             q.noun = Some(zh.to_string());
             q.noun_en = Some(if value == Dec::int(1) { _s } else { _p }.to_string());
         }
@@ -750,7 +777,12 @@ fn adjacent_range(cs: &[C], chars: &[char], i: usize, tokens: &[Span]) -> Option
         return Some(Step::Skip(end));
     }
     let (start, _, change) = prefix(cs, i, tokens);
-    let mut q = simple(lower.checked_mul(unit.factor)?, unit.code, Qualifier::Range, change);
+    let mut q = simple(
+        lower.checked_mul(unit.factor)?,
+        unit.code,
+        Qualifier::Range,
+        change,
+    );
     q.value_max = Some(Num::Dec(upper.value.checked_mul(unit.factor)?));
     if unit.classifier {
         q.classifier = Some(unit.written.iter().collect());
@@ -771,8 +803,7 @@ fn prefix(cs: &[C], i: usize, tokens: &[Span]) -> (usize, Qualifier, Option<Chan
         if ends_with_at(cs, i, w) {
             let at = i - w.chars().count();
             // the qualifier must start a word: 附近3公里 is no "nearly"
-            let whole_word =
-                tokens.iter().any(|t| t.start == cs[at].0) || boundary(tokens, cs[at].0);
+            let whole_word = token_starts_at(tokens, cs[at].0) || boundary(tokens, cs[at].0);
             if !whole_word {
                 continue;
             }
