@@ -61,10 +61,26 @@ fn parse_date(s: &str) -> Result<NaiveDate, String> {
 fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
         Ok(c) => c,
-        Err(e) => {
-            let code = if e.use_stderr() { 2 } else { 0 };
+        Err(e) if !e.use_stderr() => {
+            // --help, --version
             let _ = e.print();
-            return ExitCode::from(code);
+            return ExitCode::SUCCESS;
+        }
+        Err(e) if e.kind() == clap::error::ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {
+            let _ = e.print();
+            return ExitCode::from(2);
+        }
+        Err(e) => {
+            // usage errors: one line, as every error
+            let rendered = e.kind().to_string();
+            let first = e
+                .to_string()
+                .lines()
+                .next()
+                .map(str::to_string)
+                .unwrap_or(rendered);
+            eprintln!("readout: {}", first.trim());
+            return ExitCode::from(2);
         }
     };
     let result = match cli.command {
