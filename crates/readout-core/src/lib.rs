@@ -19,6 +19,7 @@ pub mod quantity;
 pub mod render;
 pub mod segment;
 pub mod sentence;
+pub mod synth;
 
 pub use decode::DecodeError;
 pub use model::{Article, Byline, Document, Fact, FactBody, Language, PublishedFrom, Span};
