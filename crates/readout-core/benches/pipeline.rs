@@ -32,7 +32,9 @@ fn decode_and_normalise(b: Bencher) {
     let raw: Vec<Vec<u8>> = PAGES.iter().map(|p| p.clone().into_bytes()).collect();
     b.counter(bytes()).bench(|| {
         for p in &raw {
-            black_box(readout_core::decode::normalize(&readout_core::decode::decode(p, None).unwrap().text));
+            black_box(readout_core::decode::normalize(
+                &readout_core::decode::decode(p, None).unwrap().text,
+            ));
         }
     });
 }
@@ -62,12 +64,21 @@ fn pages_sentences_words(b: Bencher) {
 fn quantities_only(b: Bencher) {
     let o = opts();
     let pl = Pipeline::new(vec![Box::new(Sentences), Box::new(Tokens)]);
-    let docs: Vec<_> = PAGES.iter().map(|p| analyze_text_with(p, &o, &pl)).collect();
+    let docs: Vec<_> = PAGES
+        .iter()
+        .map(|p| analyze_text_with(p, &o, &pl))
+        .collect();
     b.counter(bytes()).bench(|| {
         for d in &docs {
             for a in &d.articles {
                 let mut a = a.clone();
-                readout_core::Stage::run(&readout_core::quantity::Quantities, &mut a, &readout_core::Context { published: d.published });
+                readout_core::Stage::run(
+                    &readout_core::quantity::Quantities,
+                    &mut a,
+                    &readout_core::Context {
+                        published: d.published,
+                    },
+                );
                 black_box(a.facts.len());
             }
         }

@@ -13,7 +13,10 @@ use readout_core::{Options, analyze_text_with, build_document};
 use std::time::Instant;
 
 fn main() {
-    let mb: usize = std::env::args().nth(1).and_then(|a| a.parse().ok()).unwrap_or(20);
+    let mb: usize = std::env::args()
+        .nth(1)
+        .and_then(|a| a.parse().ok())
+        .unwrap_or(20);
     let pages = readout_core::synth::pages(42, 1);
     let per_page = pages[0].len();
     let n = mb * 1024 * 1024 / per_page + 1;
@@ -30,15 +33,34 @@ fn main() {
             items += f(p);
         }
         let s = t.elapsed().as_secs_f64();
-        println!("{name:<44} {:>8.1} MB/s  ({} pages, {:.1} MB, {:.2} s, {items} items)", bytes as f64 / 1e6 / s, pages.len(), bytes as f64 / 1e6, s);
+        println!(
+            "{name:<44} {:>8.1} MB/s  ({} pages, {:.1} MB, {:.2} s, {items} items)",
+            bytes as f64 / 1e6 / s,
+            pages.len(),
+            bytes as f64 / 1e6,
+            s
+        );
     };
-    report("pages (segmentation, bylines, date)", &|p| build_document(p, &opts).articles.len());
+    report("pages (segmentation, bylines, date)", &|p| {
+        build_document(p, &opts).articles.len()
+    });
     let segmenting = Pipeline::new(vec![Box::new(Sentences), Box::new(Tokens)]);
     report("pages + sentences + words", &|p| {
-        analyze_text_with(p, &opts, &segmenting).articles.iter().map(|a| a.tokens.len()).sum()
+        analyze_text_with(p, &opts, &segmenting)
+            .articles
+            .iter()
+            .map(|a| a.tokens.len())
+            .sum()
     });
     let full = Pipeline::default();
-    report(&format!("full pipeline ({})", full.stage_names().join(", ")), &|p| {
-        analyze_text_with(p, &opts, &full).articles.iter().map(|a| a.facts.len()).sum()
-    });
+    report(
+        &format!("full pipeline ({})", full.stage_names().join(", ")),
+        &|p| {
+            analyze_text_with(p, &opts, &full)
+                .articles
+                .iter()
+                .map(|a| a.facts.len())
+                .sum()
+        },
+    );
 }

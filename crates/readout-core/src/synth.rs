@@ -3,9 +3,15 @@
 //! (masthead, teasers, reports with datelines and broken paragraphs). Not for accuracy
 //! claims: the case corpora are.
 
-const CITIES: &[&str] = &["中山", "佛山", "江门", "惠州", "珠海", "东莞", "肇庆", "清远", "韶关", "湛江"];
-const SURNAMES: &[&str] = &["王", "李", "张", "刘", "陈", "杨", "黄", "赵", "吴", "周", "欧阳", "曾", "单"];
-const GIVEN: &[&str] = &["建国", "文海", "晓东", "丽华", "志强", "明", "思远", "小华", "伟", "静"];
+const CITIES: &[&str] = &[
+    "中山", "佛山", "江门", "惠州", "珠海", "东莞", "肇庆", "清远", "韶关", "湛江",
+];
+const SURNAMES: &[&str] = &[
+    "王", "李", "张", "刘", "陈", "杨", "黄", "赵", "吴", "周", "欧阳", "曾", "单",
+];
+const GIVEN: &[&str] = &[
+    "建国", "文海", "晓东", "丽华", "志强", "明", "思远", "小华", "伟", "静",
+];
 const TOPICS: &[(&str, &str)] = &[
     ("村镇低效工业园改造", "拆除整理低效工业用地"),
     ("水污染治理", "整治黑臭水体"),
@@ -85,10 +91,12 @@ pub fn corpus(seed: u64, bytes: usize) -> String {
 /// `n` pages, each a separate document (for `--lines`, ingest and load tests).
 pub fn pages(seed: u64, n: usize) -> Vec<String> {
     let mut r = Rng::new(seed);
-    (0..n).map(|_| {
-        let year = 2018 + r.below(8) as i32;
-        page(&mut r, year)
-    }).collect()
+    (0..n)
+        .map(|_| {
+            let year = 2018 + r.below(8) as i32;
+            page(&mut r, year)
+        })
+        .collect()
 }
 
 #[cfg(test)]
