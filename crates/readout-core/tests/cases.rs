@@ -38,7 +38,7 @@ fn field_matches(actual: Option<&Value>, want: &str) -> bool {
             .is_ok_and(|w| (n.as_f64().unwrap_or(f64::NAN) - w).abs() < 1e-9 * w.abs().max(1.0)),
         Value::String(s) => s == want,
         Value::Bool(b) => want == b.to_string(),
-        other => other.to_string() == want,
+        other => *other == serde_json::from_str::<Value>(want).unwrap_or(Value::Null),
     }
 }
 
