@@ -20,6 +20,7 @@ pub mod render;
 pub mod segment;
 pub mod sentence;
 pub mod synth;
+pub mod time;
 
 pub use decode::DecodeError;
 pub use model::{Article, Byline, Document, Fact, FactBody, Language, PublishedFrom, Span};

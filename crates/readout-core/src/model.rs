@@ -186,12 +186,14 @@ impl Fact {
 #[serde(tag = "kind", rename_all = "lowercase")]
 pub enum FactBody {
     Quantity(crate::quantity::Quantity),
+    Time(crate::time::TimeValue),
 }
 
 impl FactBody {
     pub fn kind(&self) -> &'static str {
         match self {
             FactBody::Quantity(_) => "quantity",
+            FactBody::Time(_) => "time",
         }
     }
 }

@@ -62,6 +62,7 @@ impl Default for Pipeline {
                 Box::new(Sentences),
                 Box::new(Tokens),
                 Box::new(crate::quantity::Quantities),
+                Box::new(crate::time::Times),
             ],
         }
     }

@@ -152,3 +152,8 @@ fn check(kind: &str, corpus: &str, min_cases: usize) {
 fn quantity_cases() {
     check("quantity", include_str!("../src/quantity/cases.tsv"), 200);
 }
+
+#[test]
+fn time_cases() {
+    check("time", include_str!("../src/time/cases.tsv"), 150);
+}
