@@ -9,11 +9,15 @@
 //! ```
 
 pub mod decode;
+pub mod document;
+pub mod glossary;
 pub mod html;
 pub mod model;
+pub mod org;
 pub mod page;
 pub mod person;
 pub mod pipeline;
+pub mod place;
 pub mod published;
 pub mod quantity;
 pub mod render;

@@ -187,6 +187,10 @@ impl Fact {
 pub enum FactBody {
     Quantity(crate::quantity::Quantity),
     Time(crate::time::TimeValue),
+    Person(crate::person::PersonFact),
+    Organization(crate::org::OrgFact),
+    Place(crate::place::PlaceFact),
+    Document(crate::document::DocumentFact),
 }
 
 impl FactBody {
@@ -194,6 +198,10 @@ impl FactBody {
         match self {
             FactBody::Quantity(_) => "quantity",
             FactBody::Time(_) => "time",
+            FactBody::Person(_) => "person",
+            FactBody::Organization(_) => "organization",
+            FactBody::Place(_) => "place",
+            FactBody::Document(_) => "document",
         }
     }
 }

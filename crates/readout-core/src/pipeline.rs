@@ -63,6 +63,10 @@ impl Default for Pipeline {
                 Box::new(Tokens),
                 Box::new(crate::quantity::Quantities),
                 Box::new(crate::time::Times),
+                Box::new(crate::place::Places),
+                Box::new(crate::org::Organizations),
+                Box::new(crate::person::People),
+                Box::new(crate::document::Documents),
             ],
         }
     }

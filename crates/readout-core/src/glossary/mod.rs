@@ -1,0 +1,150 @@
+//! The term glossary: Chinese policy language in its official English (`data/terms.tsv`),
+//! extended or overridden by a user's glossary at run time. Used wherever a Chinese noun
+//! phrase needs English: organisation and document names, indicator subjects, headlines.
+//!
+//! `render` writes a phrase word by word: the longest glossary entry at each position,
+//! else the jieba word's own glossary entry, else its pinyin (marked as such only by its
+//! form; a user adds the term to their glossary to fix it).
+
+use crate::person::pinyin::{capitalise, data_rows, given_char, join_syllables};
+use std::collections::HashMap;
+use std::sync::{OnceLock, RwLock};
+
+const TERMS_TSV: &str = include_str!("data/terms.tsv");
+
+struct Glossary {
+    terms: HashMap<String, String>,
+    max_chars: usize,
+}
+
+fn glossary() -> &'static RwLock<Glossary> {
+    static G: OnceLock<RwLock<Glossary>> = OnceLock::new();
+    G.get_or_init(|| {
+        let mut g = Glossary {
+            terms: HashMap::new(),
+            max_chars: 1,
+        };
+        for r in data_rows(TERMS_TSV) {
+            if let Some(en) = r.get(1) {
+                g.max_chars = g.max_chars.max(r[0].chars().count());
+                g.terms.insert(r[0].to_string(), en.to_string());
+            }
+        }
+        RwLock::new(g)
+    })
+}
+
+/// Adds a user glossary (`Chinese<TAB>English` per line, `#` comments); its entries win.
+/// Returns how many entries were read.
+pub fn extend(tsv: &str) -> usize {
+    let mut g = glossary().write().unwrap_or_else(|e| e.into_inner());
+    let mut n = 0;
+    for line in tsv.lines() {
+        let line = line.trim_end_matches('\r');
+        if line.trim().is_empty() || line.starts_with('#') {
+            continue;
+        }
+        if let Some((zh, en)) = line.split_once('\t') {
+            let (zh, en) = (zh.trim(), en.trim());
+            if !zh.is_empty() && !en.is_empty() {
+                g.max_chars = g.max_chars.max(zh.chars().count());
+                g.terms.insert(zh.to_string(), en.to_string());
+                n += 1;
+            }
+        }
+    }
+    n
+}
+
+/// The glossary's English for exactly this term.
+pub fn lookup(zh: &str) -> Option<String> {
+    glossary().read().ok()?.terms.get(zh).cloned()
+}
+
+/// Pinyin of a word, capitalised, syllables joined (for names the glossary lacks).
+pub fn pinyin_word(zh: &str) -> String {
+    capitalise(&join_syllables(
+        zh.chars()
+            .map(|c| given_char(c).unwrap_or_else(|| c.to_string())),
+    ))
+}
+
+/// English of a phrase, word by word: longest glossary matches first, then jieba words
+/// (known places by their gazetteer English), else pinyin. Returns the English and whether
+/// every part was known.
+pub fn render(zh: &str) -> (String, bool) {
+    let g = glossary().read().unwrap_or_else(|e| e.into_inner());
+    let chars: Vec<(usize, char)> = zh.char_indices().collect();
+    let mut out: Vec<String> = Vec::new();
+    let mut all_known = true;
+    let mut i = 0;
+    while i < chars.len() {
+        let mut hit = None;
+        for len in (1..=g.max_chars.min(chars.len() - i)).rev() {
+            let s = chars[i].0;
+            let e = chars.get(i + len).map_or(zh.len(), |c| c.0);
+            if let Some(en) = g.terms.get(&zh[s..e]) {
+                hit = Some((len, en.clone()));
+                break;
+            }
+            if len >= 2 {
+                if let Some(p) = crate::place::lookup(&zh[s..e]) {
+                    hit = Some((len, p.en.to_string()));
+                    break;
+                }
+            }
+        }
+        match hit {
+            Some((len, en)) => {
+                out.push(en);
+                i += len;
+            }
+            None => {
+                // the jieba word starting here, in pinyin
+                let rest = &zh[chars[i].0..];
+                let word = crate::segment::words(rest)
+                    .into_iter()
+                    .next()
+                    .unwrap_or(rest);
+                let n = word.chars().count().max(1);
+                if word.chars().all(|c| c.is_ascii_alphanumeric()) {
+                    out.push(word.to_string());
+                } else if word.chars().any(crate::page::is_han) {
+                    all_known = false;
+                    out.push(pinyin_word(word));
+                }
+                i += n;
+            }
+        }
+    }
+    (out.join(" "), all_known)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn terms_and_fallback() {
+        assert_eq!(
+            lookup("新型工业化").as_deref(),
+            Some("new industrialization")
+        );
+        assert_eq!(
+            render("优化营商环境").0,
+            "optimizing the business environment"
+        );
+        assert_eq!(
+            render("中山市高质量发展"),
+            ("Zhongshan high-quality development".to_string(), true)
+        );
+        let (en, known) = render("龙舟赛");
+        assert!(!known && !en.is_empty());
+    }
+
+    #[test]
+    fn user_glossary_wins() {
+        assert_eq!(extend("# mine\n龙舟赛\tdragon boat race\n\nbad line\n"), 1);
+        assert_eq!(render("龙舟赛"), ("dragon boat race".to_string(), true));
+    }
+}
