@@ -8,10 +8,13 @@
 //! assert_eq!(doc.articles.len(), 1);
 //! ```
 
+pub mod brief;
 pub mod decode;
 pub mod document;
+pub mod event;
 pub mod glossary;
 pub mod html;
+pub mod indicator;
 pub mod model;
 pub mod org;
 pub mod page;

@@ -191,6 +191,8 @@ pub enum FactBody {
     Organization(crate::org::OrgFact),
     Place(crate::place::PlaceFact),
     Document(crate::document::DocumentFact),
+    Event(crate::event::EventFact),
+    Indicator(Box<crate::indicator::IndicatorFact>),
 }
 
 impl FactBody {
@@ -202,6 +204,8 @@ impl FactBody {
             FactBody::Organization(_) => "organization",
             FactBody::Place(_) => "place",
             FactBody::Document(_) => "document",
+            FactBody::Event(_) => "event",
+            FactBody::Indicator(_) => "indicator",
         }
     }
 }

@@ -67,6 +67,9 @@ impl Default for Pipeline {
                 Box::new(crate::org::Organizations),
                 Box::new(crate::person::People),
                 Box::new(crate::document::Documents),
+                Box::new(crate::event::Events),
+                Box::new(crate::indicator::Indicators),
+                Box::new(crate::brief::Brief),
             ],
         }
     }

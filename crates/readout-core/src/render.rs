@@ -36,11 +36,46 @@ fn credits(a: &Article) -> String {
         .join(", ")
 }
 
+/// The facts as a reader wants them: events and indicators first, then people,
+/// organisations, documents, times, places; quantities that an indicator already states are
+/// left out, and repeated mentions are shown once.
 fn fact_lines(a: &Article) -> Vec<String> {
-    a.facts
+    const ORDER: [&str; 8] = [
+        "event",
+        "indicator",
+        "person",
+        "organization",
+        "document",
+        "time",
+        "quantity",
+        "place",
+    ];
+    let mut covered: Vec<crate::model::Span> = a
+        .facts
         .iter()
-        .map(|f| format!("{} — {} ({})", f.en, f.text, f.kind()))
-        .collect()
+        .filter(|f| f.kind() == "indicator")
+        .map(|f| f.span)
+        .collect();
+    covered.sort();
+    // an indicator span containing `s` starts at or before it: look at the ones just before
+    let is_covered = |s: crate::model::Span| {
+        let k = covered.partition_point(|c| c.start <= s.start);
+        covered[..k].iter().rev().take(4).any(|c| c.contains(s))
+    };
+    let mut seen: std::collections::HashSet<(&str, &str)> = std::collections::HashSet::new();
+    let mut out = Vec::new();
+    for kind in ORDER {
+        for f in a.facts.iter().filter(|f| f.kind() == kind) {
+            if kind == "quantity" && is_covered(f.span) {
+                continue;
+            }
+            if !seen.insert((kind, f.en.as_str())) {
+                continue;
+            }
+            out.push(format!("{} — {} ({kind})", f.en, f.text));
+        }
+    }
+    out
 }
 
 /// A reader's view in plain text.
@@ -53,13 +88,13 @@ pub fn text(doc: &Document) -> String {
     );
     for (i, a) in doc.articles.iter().enumerate() {
         let _ = writeln!(out, "\n[{}] {}", i + 1, headline(a));
-        if a.headline_en.is_some() && !a.headline.is_empty() {
+        if a.headline_en.as_ref().is_some_and(|h| *h != a.headline) && !a.headline.is_empty() {
             let _ = writeln!(out, "    {}", a.headline);
         }
         if !a.bylines.is_empty() {
             let _ = writeln!(out, "    By {}", credits(a));
         }
-        if let Some(s) = &a.summary_en {
+        if let Some(s) = a.summary_en.as_ref().filter(|_| a.language == Language::Zh) {
             let _ = writeln!(out, "    {s}");
         }
         for l in fact_lines(a) {
@@ -80,13 +115,13 @@ pub fn markdown(doc: &Document) -> String {
     let _ = writeln!(out, "*Published {}*", doc.published);
     for a in &doc.articles {
         let _ = writeln!(out, "\n## {}\n", headline(a));
-        if a.headline_en.is_some() && !a.headline.is_empty() {
+        if a.headline_en.as_ref().is_some_and(|h| *h != a.headline) && !a.headline.is_empty() {
             let _ = writeln!(out, "*{}*\n", a.headline);
         }
         if !a.bylines.is_empty() {
             let _ = writeln!(out, "By {}\n", credits(a));
         }
-        if let Some(s) = &a.summary_en {
+        if let Some(s) = a.summary_en.as_ref().filter(|_| a.language == Language::Zh) {
             let _ = writeln!(out, "{s}\n");
         }
         for l in fact_lines(a) {

@@ -177,3 +177,13 @@ fn organization_cases() {
 fn document_cases() {
     check("document", include_str!("../src/document/cases.tsv"), 12);
 }
+
+#[test]
+fn event_cases() {
+    check("event", include_str!("../src/event/cases.tsv"), 10);
+}
+
+#[test]
+fn indicator_cases() {
+    check("indicator", include_str!("../src/indicator/cases.tsv"), 20);
+}

@@ -44,6 +44,10 @@ struct ExtractArgs {
     /// Declared charset of the input (e.g. gbk), used when it decodes cleanly.
     #[arg(long)]
     charset: Option<String>,
+    /// A user glossary (`Chinese<TAB>English` per line) whose terms override the built-in
+    /// ones. Without it, $READOUT_GLOSSARY or ~/.config/readout/glossary.tsv is read if present.
+    #[arg(long)]
+    glossary: Option<PathBuf>,
 }
 
 #[derive(Clone, Copy, ValueEnum, PartialEq, Eq)]
@@ -126,7 +130,31 @@ fn open_input(path: &Option<PathBuf>) -> Result<Box<dyn BufRead>> {
     }
 }
 
+/// Loads the user glossary: the given file (which must exist), else the default locations.
+fn load_glossary(path: &Option<PathBuf>) -> Result<()> {
+    let candidates: Vec<PathBuf> = match path {
+        Some(p) => vec![p.clone()],
+        None => std::env::var_os("READOUT_GLOSSARY")
+            .map(PathBuf::from)
+            .into_iter()
+            .chain(
+                std::env::var_os("HOME")
+                    .map(|h| PathBuf::from(h).join(".config/readout/glossary.tsv")),
+            )
+            .filter(|p| p.exists())
+            .take(1)
+            .collect(),
+    };
+    for p in candidates {
+        let text = std::fs::read_to_string(&p)
+            .with_context(|| format!("cannot read glossary {}", p.display()))?;
+        readout_core::glossary::extend(&text);
+    }
+    Ok(())
+}
+
 fn extract(args: ExtractArgs) -> Result<()> {
+    load_glossary(&args.glossary)?;
     let opts = options(&args);
     let mut input = open_input(&args.path)?;
     let stdout = io::stdout();

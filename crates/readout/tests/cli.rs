@@ -375,17 +375,106 @@ fn a_fifty_megabyte_line() {
     let mut big = unit.repeat(n).into_bytes();
     big.push(b'\n');
     let p = tmp("big.txt", &big);
-    let out = run(&["extract", p.to_str().unwrap(), "--format", "text"], None);
+    let out = run(&["extract", "--lines", p.to_str().unwrap()], None);
     assert!(
         out.status.success(),
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    let text = String::from_utf8_lossy(&out.stdout);
-    assert_eq!(
-        text.matches("about 94 billion yuan").count(),
-        n,
-        "one fact per repetition, none lost"
-    );
+    // compact JSON: every quantity fact is one `"kind":"quantity"`; two per repetition
+    let json = &out.stdout;
+    let needle = b"\"kind\":\"quantity\"";
+    let count = json.windows(needle.len()).filter(|w| *w == needle).count();
+    assert_eq!(count, 2 * n, "two quantities per repetition, none lost");
     std::fs::remove_file(p).ok();
+}
+
+#[test]
+fn briefs_state_only_facts() {
+    let doc = json_of(&run(&["extract", seed_page().to_str().unwrap()], None));
+    let arts = doc["articles"].as_array().unwrap();
+    for a in arts.iter().filter(|a| a["language"] == "zh") {
+        let h = a["headline_en"]
+            .as_str()
+            .expect("every zh article has an English headline");
+        assert!(!h.is_empty() && h.is_ascii(), "{h}");
+        let s = a["summary_en"]
+            .as_str()
+            .expect("every zh article has a summary");
+        // every number in the brief is in some fact's English
+        let facts_en: String = a["facts"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| f["en"].as_str().unwrap_or("").to_string() + " ")
+            .collect();
+        for tok in s
+            .split(|c: char| !(c.is_ascii_digit() || c == ',' || c == '.'))
+            .map(|t| t.trim_matches([',', '.']))
+        {
+            if tok.chars().any(|c| c.is_ascii_digit()) {
+                assert!(
+                    facts_en.contains(tok),
+                    "{tok:?} of the summary is in no fact: {s}"
+                );
+            }
+        }
+    }
+    let first = &arts[3];
+    let s = first["summary_en"].as_str().unwrap();
+    for want in [
+        "December 28",
+        "Guo Wenhai, Secretary of the CPC Zhongshan Municipal Committee",
+        "over 33,000 mu",
+        "about 94 billion yuan",
+        "20,000 mu",
+        "2024",
+    ] {
+        assert!(s.contains(want), "{want} missing from {s}");
+    }
+    let second = &arts[4];
+    assert!(
+        second["headline_en"]
+            .as_str()
+            .unwrap()
+            .starts_with("Zhongshan holds")
+    );
+    assert!(
+        second["summary_en"]
+            .as_str()
+            .unwrap()
+            .contains("on December 25")
+    );
+}
+
+#[test]
+fn user_glossary_overrides() {
+    let g = tmp(
+        "glossary.tsv",
+        "新型工业化\tnew-type industrialisation\n".as_bytes(),
+    );
+    let out = run(
+        &[
+            "extract",
+            seed_page().to_str().unwrap(),
+            "--glossary",
+            g.to_str().unwrap(),
+        ],
+        None,
+    );
+    let doc = json_of(&out);
+    assert!(
+        doc["articles"][4]["headline_en"]
+            .as_str()
+            .unwrap()
+            .contains("new-type industrialisation")
+    );
+    assert_one_line_error(
+        &run(
+            &["extract", "--glossary", "/no/such.tsv", "-"],
+            Some("x".as_bytes()),
+        ),
+        1,
+        "cannot read glossary",
+    );
 }

@@ -107,7 +107,9 @@ pub fn render(zh: &str) -> (String, bool) {
                     .next()
                     .unwrap_or(rest);
                 let n = word.chars().count().max(1);
-                if word.chars().all(|c| c.is_ascii_alphanumeric()) {
+                if matches!(word, "的" | "地" | "得" | "了" | "之") {
+                    // particles have no English of their own
+                } else if word.chars().all(|c| c.is_ascii_alphanumeric()) {
                     out.push(word.to_string());
                 } else if word.chars().any(crate::page::is_han) {
                     all_known = false;
@@ -117,7 +119,31 @@ pub fn render(zh: &str) -> (String, bool) {
             }
         }
     }
-    (out.join(" "), all_known)
+    (join_phrases(&out), all_known)
+}
+
+/// Joins rendered parts with spaces, and with "and" between two verb phrases in a row
+/// (加快推进新型工业化 + 高质量建设制造强市 → "accelerating new industrialization and
+/// building a strong manufacturing city …").
+fn join_phrases(parts: &[String]) -> String {
+    let gerund = |s: &str| {
+        s.split_whitespace()
+            .next()
+            .is_some_and(|w| w.len() > 4 && w.ends_with("ing"))
+    };
+    let mut out = String::new();
+    let mut seen_gerund = false;
+    for p in parts {
+        if !out.is_empty() {
+            if gerund(p) && seen_gerund && !out.ends_with(" and") {
+                out.push_str(" and");
+            }
+            out.push(' ');
+        }
+        seen_gerund |= gerund(p);
+        out.push_str(p);
+    }
+    out
 }
 
 #[cfg(test)]

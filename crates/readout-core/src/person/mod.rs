@@ -272,12 +272,22 @@ impl Stage for People {
             .filter(|f| matches!(f.body, FactBody::Place(_) | FactBody::Organization(_)))
             .map(|f| f.span)
             .collect();
+        // spans to skip, sorted, walked with a cursor: one pass over the text
+        let mut skip: Vec<Span> = found
+            .iter()
+            .map(|f| f.span)
+            .chain(title_spans)
+            .chain(place_spans)
+            .collect();
+        skip.sort();
+        let mut cursor = 0;
+        let mut reach = 0; // the furthest end among the spans already passed
         for (i, _) in text.char_indices() {
-            let inside = |sp: &Span| sp.start <= i && i < sp.end;
-            if found.iter().any(|f| inside(&f.span))
-                || title_spans.iter().any(inside)
-                || place_spans.iter().any(inside)
-            {
+            while cursor < skip.len() && skip[cursor].start <= i {
+                reach = reach.max(skip[cursor].end);
+                cursor += 1;
+            }
+            if i < reach {
                 continue;
             }
             if surname_of(&text[i..]).is_none()
@@ -377,16 +387,21 @@ impl Stage for People {
                 None => ids.push((f.name.clone(), f.titles.clone(), f.titles_en.clone())),
             }
         }
-        // 4. later mentions of known names
+        // 4. later mentions of known names (found spans win over them)
         let mut spans: Vec<Span> = found.iter().map(|f| f.span).collect();
+        spans.sort();
+        let mut mentions: Vec<Span> = Vec::new();
         for (name, _, _) in &ids {
             for (pos, _) in text.match_indices(name.as_str()) {
                 let sp = Span::new(pos, pos + name.len());
-                if !spans.iter().any(|s| s.overlaps(sp)) && boundary_after(&text[sp.end..]) {
-                    spans.push(sp);
+                let k = spans.partition_point(|s| s.end <= sp.start);
+                let clash = spans.get(k).is_some_and(|s| s.overlaps(sp));
+                if !clash && boundary_after(&text[sp.end..]) {
+                    mentions.push(sp);
                 }
             }
         }
+        spans.extend(mentions);
         spans.sort();
         for sp in spans {
             let name = &text[sp.start..sp.end];

@@ -134,7 +134,8 @@ const MONTHS: [&str; 12] = [
     "December",
 ];
 
-fn en_day(d: NaiveDate) -> String {
+/// "December 25, 2023".
+pub fn en_day(d: NaiveDate) -> String {
     format!("{} {}, {}", MONTHS[d.month0() as usize], d.day(), d.year())
 }
 

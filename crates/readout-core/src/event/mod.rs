@@ -1,0 +1,293 @@
+//! Events: meetings and other gatherings — 召开/举行/主持召开 … 会议/大会/座谈会/推进会 —
+//! with their name (and English), date, place and participants with their roles
+//! (出席 attended, 主持 presided, 讲话 spoke, 参加 attended, 部署 deployed, 调研 inspected).
+//!
+//! The name is what stands between the verb and the meeting word (召开|加快推进新型工业化
+//! 高质量建设制造强市大会), or before 召开 when the meeting is the subject (…总结大会召开).
+//! The date is the time in the same sentence, else the dateline's; the place is the place
+//! before the verb, else the article's main city.
+
+use crate::model::{Article, Fact, FactBody, Span};
+use crate::pipeline::{Context, Stage};
+use regex::Regex;
+use serde::Serialize;
+use std::sync::OnceLock;
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Participant {
+    pub name: String,
+    pub name_en: String,
+    pub role: String,
+}
+
+/// The body of an `event` fact.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub struct EventFact {
+    #[serde(rename = "type")]
+    pub event_type: String,
+    pub name: String,
+    pub name_en: String,
+    pub date: Option<String>,
+    pub date_en: Option<String>,
+    pub place: Option<String>,
+    pub place_en: Option<String>,
+    pub participants: Vec<Participant>,
+}
+
+const MEETING_WORDS: &str = "常委会会议|常务会议|工作会议|全体会议|扩大会议|专题会议|座谈会|推进会|总结会|动员会|调度会|研讨会|发布会|新闻发布会|交流会|推介会|招商会|洽谈会|联席会议|全会|大会|会议|论坛|峰会|博览会|签约仪式|开幕式|仪式";
+
+fn verb_first_re() -> &'static Regex {
+    static R: OnceLock<Regex> = OnceLock::new();
+    R.get_or_init(|| {
+        Regex::new(&format!(r"(?:主持召开|组织召开|隆重召开|高规格召开|召开|举行|举办)了?(?P<name>[^，。；：、,;“”\s]{{0,40}}?(?:{MEETING_WORDS}))")).expect("event regex")
+    })
+}
+
+fn subject_first_re() -> &'static Regex {
+    static R: OnceLock<Regex> = OnceLock::new();
+    R.get_or_init(|| {
+        Regex::new(&format!(r"(?P<name>[^，。；：、,;“”\s]{{2,60}}?(?:{MEETING_WORDS}))(?:在[^，。]{{1,12}})?(?:召开|举行|开幕|举办)")).expect("event regex")
+    })
+}
+
+fn event_type(name: &str) -> &'static str {
+    if name.ends_with("论坛") || name.ends_with("峰会") {
+        "forum"
+    } else if name.ends_with("仪式") || name.ends_with("开幕式") {
+        "ceremony"
+    } else if name.ends_with("博览会") {
+        "fair"
+    } else {
+        "meeting"
+    }
+}
+
+/// English of a meeting's name: "<subject> conference" from the glossary.
+pub fn name_en(name: &str) -> String {
+    if let Some(en) = crate::glossary::lookup(name) {
+        return en;
+    }
+    let kinds: &[(&str, &str)] = &[
+        ("常委会会议", "Standing Committee meeting"),
+        ("常务会议", "executive meeting"),
+        ("工作会议", "work conference"),
+        ("全体会议", "plenary meeting"),
+        ("座谈会", "symposium"),
+        ("推进会", "promotion meeting"),
+        ("总结会", "review meeting"),
+        ("动员会", "mobilization meeting"),
+        ("新闻发布会", "press conference"),
+        ("发布会", "launch event"),
+        ("推介会", "promotion event"),
+        ("论坛", "forum"),
+        ("峰会", "summit"),
+        ("签约仪式", "signing ceremony"),
+        ("全会", "plenary session"),
+        ("总结大会", "summary conference"),
+        ("推进大会", "conference"),
+        ("大会", "conference"),
+        ("会议", "meeting"),
+    ];
+    let (body, kind) = kinds
+        .iter()
+        .find_map(|(s, k)| name.strip_suffix(s).map(|b| (b, *k)))
+        .unwrap_or((name, "meeting"));
+    // a place and a year at the head: 中山市2023年度…
+    let mut body = body;
+    let mut place = None;
+    for len in [9usize, 6] {
+        if let Some(p) = body.get(..len).and_then(crate::place::lookup) {
+            place = Some(p.en.to_string());
+            body = &body[len..];
+            break;
+        }
+    }
+    let mut year = None;
+    if let Some(rest) = body.get(4..).filter(|_| {
+        body.get(..4)
+            .is_some_and(|y| y.bytes().all(|b| b.is_ascii_digit()))
+    }) {
+        let r = rest
+            .strip_prefix("年度")
+            .or_else(|| rest.strip_prefix('年'));
+        if let Some(r) = r {
+            year = Some(body[..4].to_string());
+            body = r;
+        }
+    }
+    let body = body.trim_start_matches(['暨', '的']);
+    let subject = if body.is_empty() {
+        String::new()
+    } else {
+        crate::glossary::render(body).0
+    };
+    let mut out = String::new();
+    if let Some(p) = place {
+        out.push_str(&p);
+        out.push(' ');
+    }
+    if let Some(y) = year {
+        out.push_str(&y);
+        out.push(' ');
+    }
+    if subject.is_empty() {
+        out.push_str(kind);
+    } else {
+        out.push_str(&format!("{kind} on {subject}"));
+    }
+    out
+}
+
+/// Roles by the verb after a person's name.
+const ROLES: &[(&str, &str)] = &[
+    ("出席", "attended"),
+    ("参加", "attended"),
+    ("主持", "presided"),
+    ("讲话", "spoke"),
+    ("致辞", "spoke"),
+    ("作报告", "spoke"),
+    ("部署", "deployed"),
+    ("调研", "inspected"),
+    ("宣读", "read"),
+    ("通报", "briefed"),
+];
+
+/// The event stage (after times, places and people).
+pub struct Events;
+
+impl Stage for Events {
+    fn name(&self) -> &'static str {
+        "events"
+    }
+    fn run(&self, a: &mut Article, _: &Context) {
+        let text = a.text.as_str();
+        let mut new: Vec<Fact> = Vec::new();
+        let mut seen_names: Vec<String> = Vec::new();
+        // facts by position: per-sentence lookups by binary search, not a scan
+        let mut by_pos: Vec<&Fact> = a
+            .facts
+            .iter()
+            .filter(|f| matches!(f.body, FactBody::Time(_) | FactBody::Place(_)))
+            .collect();
+        by_pos.sort_by_key(|f| f.span.start);
+        let in_range = |from: usize, to: usize| {
+            let lo = by_pos.partition_point(|f| f.span.start < from);
+            by_pos[lo..]
+                .iter()
+                .take_while(move |f| f.span.start < to)
+                .copied()
+        };
+        for &s in &a.sentences {
+            let sent = &text[s.start..s.end];
+            let mut found: Option<(usize, usize, String, usize)> = None; // (start, end, name, verb pos)
+            if let Some(c) = verb_first_re().captures(sent) {
+                let n = c.name("name").expect("name");
+                let name = n.as_str().trim_start_matches(['了']).to_string();
+                if name.chars().count() >= 3 {
+                    found = Some((
+                        s.start + c.get(0).expect("m").start(),
+                        s.start + n.end(),
+                        name,
+                        s.start + c.get(0).expect("m").start(),
+                    ));
+                }
+            }
+            if found.is_none() {
+                if let Some(c) = subject_first_re().captures(sent) {
+                    let n = c.name("name").expect("name");
+                    found = Some((
+                        s.start + n.start(),
+                        s.start + c.get(0).expect("m").end(),
+                        n.as_str().to_string(),
+                        s.start + n.start(),
+                    ));
+                }
+            }
+            let Some((start, end, name, verb_at)) = found else {
+                continue;
+            };
+            if seen_names.contains(&name) {
+                continue;
+            }
+            seen_names.push(name.clone());
+            // date: a time in the sentence, else the dateline's
+            let date = in_range(s.start, s.end)
+                .filter(|f| s.contains(f.span))
+                .find_map(|f| match &f.body {
+                    FactBody::Time(t) if t.granularity >= crate::time::Granularity::Day => {
+                        Some((t.value.clone(), t.en.clone()))
+                    }
+                    _ => None,
+                })
+                .or_else(|| {
+                    a.dateline
+                        .as_ref()
+                        .and_then(|d| d.date)
+                        .map(|d| (d.format("%Y-%m-%d").to_string(), crate::time::en_day(d)))
+                });
+            // place: a place before the verb in the sentence, else the dateline's, else the main city
+            let place = in_range(s.start, verb_at)
+                .filter(|f| f.span.end <= verb_at)
+                .filter_map(|f| match &f.body {
+                    FactBody::Place(p) => Some((p.name.clone(), p.name_en.clone())),
+                    _ => None,
+                })
+                .last()
+                .or_else(|| crate::org::Places::of(a).city.map(|c| (c.clone(), c)));
+            // participants: people with a role verb after their mention, in this article
+            let mut participants: Vec<Participant> = Vec::new();
+            for f in &a.facts {
+                let FactBody::Person(p) = &f.body else {
+                    continue;
+                };
+                if p.titles.iter().any(|t| t == "记者" || t == "通讯员") {
+                    continue;
+                }
+                let after = &text[f.span.end..];
+                let clause_end = after
+                    .find(['，', '。', '；', ',', ';'])
+                    .unwrap_or(after.len());
+                let clause = &after[..clause_end];
+                for (verb, role) in ROLES {
+                    if clause.contains(verb)
+                        && clause.chars().count() <= 12
+                        && !participants
+                            .iter()
+                            .any(|x| x.name == p.name && x.role == *role)
+                    {
+                        participants.push(Participant {
+                            name: p.name.clone(),
+                            name_en: p.name_en.clone(),
+                            role: role.to_string(),
+                        });
+                    }
+                }
+            }
+            let en_name = name_en(&name);
+            let en = match (&place, &date) {
+                (Some((_, pe)), Some((_, de))) => format!("{en_name}, {pe}, {de}"),
+                (None, Some((_, de))) => format!("{en_name}, {de}"),
+                (Some((_, pe)), None) => format!("{en_name}, {pe}"),
+                (None, None) => en_name.clone(),
+            };
+            let ev = EventFact {
+                event_type: event_type(&name).to_string(),
+                name,
+                name_en: en_name,
+                date: date.as_ref().map(|d| d.0.clone()),
+                date_en: date.map(|d| d.1),
+                place: place.as_ref().map(|p| p.0.clone()),
+                place_en: place.map(|p| p.1),
+                participants,
+            };
+            new.push(Fact::new(
+                text,
+                Span::new(start, end),
+                FactBody::Event(ev),
+                en,
+            ));
+        }
+        a.facts.extend(new);
+    }
+}

@@ -1,0 +1,433 @@
+//! Indicators: a quantity tied to what it measures, with a status.
+//!
+//! The subject is the noun phrase the quantity measures, in its clause: before it
+//! (已拆除整理低效工业用地|超3.3万亩), after a count's measure word (512家|规上工业企业数字化
+//! 转型), or before 的 (完成省年度任务目标的|150.5%). Verbs of status and comparisons are
+//! trimmed from it (已, 累计, 力争, 推动, 较央督时, 同比 …) as are times and change verbs.
+//!
+//! The status comes from the clause: `target` after 力争, 确保, 目标, 计划, 争取, 要 …
+//! (要 only in the quantity's own clause: 要坚持 with no number is no target); `forecast`
+//! after 预计, 有望, 预期; otherwise `achieved` (已, 累计, 完成, 实现, 截至 … or a report's
+//! plain statement). A time in the clause gives the period (明年 → 2024; 前11月 →
+//! January–November); an achieved figure without one is as of the publication date.
+
+use crate::model::{Article, Fact, FactBody, Span};
+use crate::pipeline::{Context, Stage};
+use crate::quantity::Quantity;
+use serde::Serialize;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Status {
+    Achieved,
+    Target,
+    Forecast,
+}
+
+/// The quantity inside an indicator: the quantity fact's text and body.
+#[derive(Debug, Clone, Serialize)]
+pub struct IndicatorQuantity {
+    pub text: String,
+    #[serde(flatten)]
+    pub q: Quantity,
+    pub en: String,
+}
+
+/// The body of an `indicator` fact.
+#[derive(Debug, Clone, Serialize)]
+pub struct IndicatorFact {
+    pub subject: String,
+    pub subject_en: String,
+    pub quantity: IndicatorQuantity,
+    pub status: Status,
+    pub as_of: Option<String>,
+    pub period: Option<String>,
+    pub period_end: Option<String>,
+    /// The place it is measured in: the article's main city (or the place in the clause).
+    pub place: Option<String>,
+    pub place_en: Option<String>,
+}
+
+const PARTICIPLES_TSV: &str = include_str!("data/participles.tsv");
+
+fn participles() -> &'static Vec<(&'static str, &'static str)> {
+    static P: std::sync::OnceLock<Vec<(&'static str, &'static str)>> = std::sync::OnceLock::new();
+    P.get_or_init(|| {
+        let mut v: Vec<_> = crate::person::pinyin::data_rows(PARTICIPLES_TSV)
+            .filter(|r| r.len() >= 2)
+            .map(|r| (r[0], r[1]))
+            .collect();
+        v.sort_by_key(|(w, _)| std::cmp::Reverse(w.len()));
+        v
+    })
+}
+
+/// An indicator in English: "over 33,000 mu of inefficient industrial land demolished and
+/// consolidated", "about 94 billion yuan in new investment", "black and odorous rivers
+/// down 60 percent", "512 industrial enterprises above designated size (digital
+/// transformation)".
+pub fn english(subject: &str, q: &Quantity, q_en: &str) -> String {
+    let whole = crate::glossary::lookup(subject);
+    // a count whose noun opens or closes the subject
+    if let Some(noun) = q.noun.as_deref() {
+        if let Some(rest) = subject
+            .strip_prefix(noun)
+            .or_else(|| subject.strip_suffix(noun))
+        {
+            if let (Some(en), Some(noun_en)) = (&whole, q.noun_en.as_deref()) {
+                // "258 enterprises" + 新招引企业 → "258 newly attracted enterprises"
+                if let Some(num) = q_en.strip_suffix(noun_en) {
+                    return format!("{num}{en}");
+                }
+            }
+            let rest = rest.trim_start_matches('的');
+            return if rest.is_empty() {
+                q_en.to_string()
+            } else {
+                format!("{q_en} ({})", crate::glossary::render(rest).0)
+            };
+        }
+    }
+    if let Some(change) = q.change {
+        let dir = match change {
+            crate::quantity::Change::Increase => "up",
+            crate::quantity::Change::Decrease => "down",
+        };
+        return format!("{} {dir} {q_en}", crate::glossary::render(subject).0);
+    }
+    if whole.is_none() {
+        if let Some((verb, part)) = participles().iter().find(|(v, _)| subject.starts_with(v)) {
+            let object = &subject[verb.len()..];
+            if !object.is_empty() && q.unit != "count" && q.unit != "percent" {
+                return format!("{q_en} of {} {part}", crate::glossary::render(object).0);
+            }
+        }
+    }
+    let subject_en = whole.unwrap_or_else(|| crate::glossary::render(subject).0);
+    match q.unit.as_str() {
+        "CNY" | "USD" | "HKD" | "EUR" | "JPY" => format!("{q_en} in {subject_en}"),
+        "percent" | "percentage_point" => format!("{q_en} of {subject_en}"),
+        "count" | "person" | "person_time" => format!("{q_en} ({subject_en})"),
+        _ => format!("{q_en} of {subject_en}"),
+    }
+}
+
+const TARGET_CUES: &[&str] = &[
+    "力争", "确保", "目标", "计划", "争取", "要", "将", "到", "预定", "拟",
+];
+const FORECAST_CUES: &[&str] = &["预计", "有望", "预期", "预估"];
+const LEADING_CUES: &[&str] = &[
+    "目标是",
+    "目标为",
+    "任务是",
+    "到",
+    "至",
+    "在",
+    "截至目前",
+    "截至",
+    "目前",
+    "已经",
+    "已",
+    "累计",
+    "共计",
+    "共有",
+    "共",
+    "完成",
+    "实现",
+    "达到",
+    "推动",
+    "带动",
+    "力争",
+    "确保",
+    "计划",
+    "争取",
+    "预计",
+    "有望",
+    "要",
+    "将",
+    "全年",
+    "今年",
+    "其中",
+    "提前",
+    "通过",
+    "服务",
+    "联动",
+    "新增推动",
+];
+const CLAUSE_BREAKS: &[char] = &['，', '。', '；', '：', ',', ';', ':', '！', '？', '\n'];
+
+fn clause_bounds(text: &str, s: Span) -> (usize, usize) {
+    let start = text[..s.start].rfind(CLAUSE_BREAKS).map_or(0, |i| {
+        i + text[i..].chars().next().map_or(1, char::len_utf8)
+    });
+    let end = text[s.end..]
+        .find(CLAUSE_BREAKS)
+        .map_or(text.len(), |i| s.end + i);
+    (start, end)
+}
+
+/// The subject after a count's measure word: up to the first verb, preposition or
+/// particle that ends the noun phrase (8条央督河涌|已基本实现…), at most 16 characters.
+fn subject_after(after: &str) -> String {
+    const STOPS: &[&str] = &[
+        "已", "在", "于", "将", "要", "从", "由", "向", "被", "把", "对", "“", "基本", "实现",
+        "完成", "达到", "的", "和", "与", "及", "等",
+    ];
+    let mut end = after.len();
+    for s in STOPS {
+        if let Some(i) = after.find(s) {
+            if i > 0 {
+                end = end.min(i);
+            }
+        }
+    }
+    after[..end].chars().take(16).collect()
+}
+
+/// "2024" → "2024"; "2023-01" to "2023-11" → "January–November 2023".
+pub fn period_en(start: &str, end: Option<&str>) -> String {
+    const M: [&str; 12] = [
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ];
+    let month = |s: &str| -> Option<(String, usize)> {
+        let (y, m) = s.split_once('-')?;
+        Some((y.to_string(), m.parse().ok()?))
+    };
+    match (month(start), end.and_then(month)) {
+        (Some((y, m1)), Some((y2, m2)))
+            if y == y2 && (1..=12).contains(&m1) && (1..=12).contains(&m2) =>
+        {
+            format!("{}–{} {y}", M[m1 - 1], M[m2 - 1])
+        }
+        (Some((y, m)), None) if (1..=12).contains(&m) => format!("{} {y}", M[m - 1]),
+        _ => start.to_string(),
+    }
+}
+
+/// Strips status cues, comparisons, times, change verbs and particles from a subject.
+fn trim_subject(mut s: &str, time_spans: &[&str]) -> String {
+    loop {
+        let before = s;
+        for t in time_spans {
+            if let Some(r) = s.strip_prefix(t) {
+                s = r;
+            }
+        }
+        for c in LEADING_CUES {
+            if let Some(r) = s.strip_prefix(c) {
+                s = r;
+            }
+        }
+        // 全市通过“工改”已拆除… → what follows the last 已/累计 inside
+        for c in ["已经", "已", "累计"] {
+            if let Some(i) = s.rfind(c) {
+                s = &s[i + c.len()..];
+            }
+        }
+        s = s.trim_start_matches(['“', '”', '，', ' ']);
+        if s == before {
+            break;
+        }
+    }
+    // comparisons and change verbs at the end: 较央督时减少, 同比增长
+    let mut out = s.to_string();
+    for v in [
+        "有望", "预计", "将", "可", "增长", "增加", "提高", "提升", "上升", "下降", "减少", "降低",
+        "下滑", "回落", "突破", "超过", "超", "约", "近", "达到", "达", "为", "的", "共", "约为",
+    ] {
+        if let Some(r) = out.strip_suffix(v) {
+            out = r.to_string();
+        }
+    }
+    for marker in ["较", "比", "同比", "环比"] {
+        if let Some(i) = out.find(marker) {
+            if i > 0 {
+                out.truncate(i);
+            }
+        }
+    }
+    out.trim_matches(['“', '”', ' ']).to_string()
+}
+
+/// The indicator stage (after quantities, times and places).
+pub struct Indicators;
+
+impl Stage for Indicators {
+    fn name(&self) -> &'static str {
+        "indicators"
+    }
+    fn run(&self, a: &mut Article, cx: &Context) {
+        let text = a.text.as_str();
+        let places = crate::org::Places::of(a);
+        let published = cx.published.format("%Y-%m-%d").to_string();
+        // the main city's Chinese name, as written in the article (中山 / 中山市)
+        let city_zh = places.city.as_ref().and_then(|en| {
+            a.facts.iter().find_map(|f| match &f.body {
+                FactBody::Place(p) if p.level == "city" && p.name_en == *en => {
+                    Some(p.name.trim_end_matches('市').to_string())
+                }
+                _ => None,
+            })
+        });
+        let mut new = Vec::new();
+        // time facts by position, for a binary search per clause (a page may hold a
+        // million quantities: a scan per quantity would be quadratic)
+        let mut all_times: Vec<&Fact> = a
+            .facts
+            .iter()
+            .filter(|t| matches!(t.body, FactBody::Time(_)))
+            .collect();
+        all_times.sort_by_key(|t| t.span.start);
+        for f in &a.facts {
+            let FactBody::Quantity(q) = &f.body else {
+                continue;
+            };
+            let (cs, ce) = clause_bounds(text, f.span);
+            let lo = all_times.partition_point(|t| t.span.start < cs);
+            let mut times: Vec<&Fact> = all_times[lo..]
+                .iter()
+                .take_while(|t| t.span.start < ce)
+                .filter(|t| t.span.end <= ce)
+                .copied()
+                .collect();
+            if times.is_empty() {
+                // a time that opens the sentence governs its clauses (1—11月,规上工业增加值增长6.5%)
+                let sent_start = text[..cs].rfind(['。', '！', '？', '\n']).map_or(0, |i| {
+                    i + text[i..].chars().next().map_or(1, char::len_utf8)
+                });
+                let k = all_times.partition_point(|t| t.span.start < sent_start);
+                if let Some(t) = all_times.get(k).filter(|t| {
+                    t.span.end <= cs && text[sent_start..t.span.start].chars().count() <= 2
+                }) {
+                    times.push(t);
+                }
+            }
+            let time_texts: Vec<&str> = times.iter().map(|t| t.text.as_str()).collect();
+            let before = &text[cs..f.span.start];
+            let after = &text[f.span.end..ce];
+            // the subject: before the quantity; else after a count's measure word
+            let mut subj_start = cs;
+            let mut subject = trim_subject(before, &time_texts);
+            if subject.chars().count() < 2
+                || (q.classifier.is_some()
+                    && !after.trim().is_empty()
+                    && after.chars().next().is_some_and(crate::page::is_han))
+            {
+                let a2 = subject_after(after);
+                if a2.chars().count() >= 2 {
+                    subject = a2;
+                    subj_start = f.span.start;
+                }
+            }
+            if subject.chars().count() < 2 {
+                continue;
+            }
+            // small counts in Chinese numerals are rhetoric, not indicators (两场攻坚战); a
+            // count of a document's own provisions (39项制度措施) is no result either
+            if q.unit == "count" && q.noun.is_none() && f.text.chars().all(|c| !c.is_ascii_digit())
+            {
+                continue;
+            }
+            if q.noun
+                .as_deref()
+                .is_some_and(|n| n.ends_with("措施") || n.ends_with("政策"))
+            {
+                continue;
+            }
+            let subject_at = text[cs..ce]
+                .find(&subject)
+                .map(|i| cs + i)
+                .unwrap_or(subj_start);
+            let span = if subject_at < f.span.start {
+                Span::new(subject_at, f.span.end)
+            } else {
+                Span::new(f.span.start, (subject_at + subject.len()).max(f.span.end))
+            };
+            // status from the cues before the subject (a subject such as 任务目标 is no cue)
+            let cue_zone = before.replacen(subject.as_str(), " ", 1);
+            let status = if FORECAST_CUES.iter().any(|c| cue_zone.contains(c)) {
+                Status::Forecast
+            } else if TARGET_CUES.iter().any(|c| cue_zone.contains(c))
+                && !cue_zone.contains('已')
+                && !cue_zone.contains("完成")
+            {
+                Status::Target
+            } else {
+                Status::Achieved
+            };
+            let (mut as_of, mut period, mut period_end) = (None, None, None);
+            match times.first().map(|t| &t.body) {
+                Some(FactBody::Time(t))
+                    if t.value_end.is_some()
+                        && status == Status::Achieved
+                        && t.value.len() <= 7 =>
+                {
+                    period = Some(t.value.clone());
+                    period_end = t.value_end.clone();
+                }
+                Some(FactBody::Time(t)) if t.value_end.is_some() => {
+                    as_of = t.value_end.clone();
+                }
+                Some(FactBody::Time(t)) => {
+                    if status == Status::Achieved && t.value.len() >= 10 {
+                        as_of = Some(t.value.clone());
+                    } else {
+                        period = Some(t.value.clone());
+                    }
+                }
+                _ => {
+                    if status == Status::Achieved {
+                        as_of = Some(published.clone());
+                    }
+                }
+            }
+            let (subject_en, _) = crate::glossary::render(&subject);
+            let when = match (&as_of, &period) {
+                (Some(d), _) => chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d")
+                    .map(|d| format!(", as of {}", crate::time::en_day(d)))
+                    .unwrap_or_default(),
+                (None, Some(p)) => format!(", {}", period_en(p, period_end.as_deref())),
+                (None, None) => String::new(),
+            };
+            let status_en = match status {
+                Status::Achieved => "achieved",
+                Status::Target => "target",
+                Status::Forecast => "forecast",
+            };
+            let en = format!("{} ({status_en}{when})", english(&subject, q, &f.en));
+            let fact = IndicatorFact {
+                subject: subject.clone(),
+                subject_en,
+                quantity: IndicatorQuantity {
+                    text: f.text.clone(),
+                    q: q.clone(),
+                    en: f.en.clone(),
+                },
+                status,
+                as_of,
+                period,
+                period_end,
+                place: city_zh.clone(),
+                place_en: places.city.clone(),
+            };
+            new.push(Fact::new(
+                text,
+                span,
+                FactBody::Indicator(Box::new(fact)),
+                en,
+            ));
+        }
+        a.facts.extend(new);
+    }
+}
