@@ -195,6 +195,19 @@ fn name_ends(text: &str, at: usize) -> Vec<usize> {
     ends
 }
 
+/// True for a word jieba knows as a function word, verb or adjective (关于, 对于, 进行):
+/// never a name, even after a title.
+fn function_word(w: &str) -> bool {
+    let j = crate::segment::jieba();
+    j.has_word(w)
+        && j.tag(w, false).first().is_some_and(|t| {
+            matches!(
+                t.tag.chars().next(),
+                Some('p' | 'c' | 'd' | 'r' | 'u' | 'v' | 'a' | 'm' | 'q' | 'f')
+            )
+        })
+}
+
 /// True for a word jieba knows as something other than a person's name (全市, 会议).
 fn ordinary_word(w: &str) -> bool {
     let j = crate::segment::jieba();
@@ -240,7 +253,7 @@ impl Stage for People {
             last_title_end = Some(m.end());
             let mut at = m.end();
             let mut first = true;
-            while let Some(end) = name_at(text, at, true).filter(|&e| !ordinary_word(&text[at..e]))
+            while let Some(end) = name_at(text, at, true).filter(|&e| !function_word(&text[at..e]))
             {
                 found.push(Found {
                     span: Span::new(at, end),

@@ -7,7 +7,8 @@
 //! Full names (中山市, 黄圃镇, 石岐街道) are taken wherever they start a word. Short forms of
 //! provinces and cities (广东, 中山) must be whole words for jieba, so 中山大学 is no place,
 //! and must not be one of the city names that are also common words (大同, 长治, 安康 …,
-//! `data/short_stoplist.txt`). A name shared by several divisions (太平镇) is resolved to
+//! `data/short_stoplist.txt`, which also holds the few full names that are common words,
+//! such as 城区). A name shared by several divisions (太平镇) is resolved to
 //! the one whose parent the document also names, else to the first in the gazetteer.
 
 use crate::model::{Article, Fact, FactBody, Span};
@@ -84,16 +85,18 @@ fn gazetteer() -> &'static Gazetteer {
                 continue;
             }
             let (name, level, short, en, short_en, within) = (r[0], r[1], r[2], r[3], r[4], r[5]);
-            add(
-                name,
-                Entry {
+            if !stop.contains(&name) {
+                add(
                     name,
-                    level,
-                    en,
-                    within,
-                    short: false,
-                },
-            );
+                    Entry {
+                        name,
+                        level,
+                        en,
+                        within,
+                        short: false,
+                    },
+                );
+            }
             if !short.is_empty() && !stop.contains(&short) {
                 add(
                     short,

@@ -1,0 +1,10 @@
+//! Malformed HTML: reducing it to text never panics.
+#![no_main]
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(|data: &[u8]| {
+    if let Ok(s) = std::str::from_utf8(data) {
+        let _ = readout_core::html::to_text(s);
+        let _ = readout_core::html::title(s);
+    }
+});
