@@ -80,12 +80,16 @@ fn effective_re() -> &'static Regex {
 
 /// English of a title.
 pub fn title_en(title: &str) -> (String, &'static str) {
+    // a bare kind word (《办法》, 《条例》) is a document of that kind
+    if let Some((_, k, e)) = KINDS.iter().find(|(s, _, _)| *s == title) {
+        return (format!("the {e}"), k);
+    }
     let (body, kind, kind_en) = KINDS
         .iter()
         .find_map(|(s, k, e)| {
             title
                 .strip_suffix(s)
-                .filter(|b| !b.is_empty())
+                .filter(|b| !(b.is_empty() || *s == "法" && b.ends_with('办')))
                 .map(|b| (b, *k, *e))
         })
         .unwrap_or((title, "other", ""));

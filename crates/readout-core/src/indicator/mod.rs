@@ -123,6 +123,15 @@ const LEADING_CUES: &[&str] = &[
     "到",
     "至",
     "在",
+    "全市",
+    "全区",
+    "全县",
+    "全省",
+    "全镇",
+    "全国",
+    "我市",
+    "本市",
+    "共有",
     "截至目前",
     "截至",
     "目前",
@@ -184,6 +193,41 @@ fn subject_after(after: &str) -> String {
     after[..end].chars().take(16).collect()
 }
 
+/// The status a clause's cues give: a forecast cue anywhere; else whichever comes first of
+/// a target cue (力争, 确保, 目标 …, 到 + a time) and an achievement verb (已, 完成, 累计 …):
+/// 确保明年完成 is a target, 提前完成…目标 an achievement.
+fn status_of(cues: &str) -> Status {
+    if FORECAST_CUES.iter().any(|c| cues.contains(c)) {
+        return Status::Forecast;
+    }
+    let cues = cues.replace("达到", "达");
+    let first = |words: &[&str]| words.iter().filter_map(|w| cues.find(w)).min();
+    let mut target = first(
+        &TARGET_CUES
+            .iter()
+            .copied()
+            .filter(|w| *w != "到")
+            .collect::<Vec<_>>(),
+    );
+    // 到 is a target only before a time (到2025年, 到明年, 到年底)
+    for (i, _) in cues.match_indices('到') {
+        let after = &cues[i + '到'.len_utf8()..];
+        if after.starts_with(|c: char| c.is_ascii_digit())
+            || ["明年", "年底", "年末", "本世纪"]
+                .iter()
+                .any(|w| after.starts_with(w))
+        {
+            target = Some(target.map_or(i, |t| t.min(i)));
+        }
+    }
+    let achieved = first(&["已", "完成", "累计", "实现", "截至", "共有"]);
+    match (target, achieved) {
+        (Some(t), Some(a)) if a < t => Status::Achieved,
+        (Some(_), _) => Status::Target,
+        _ => Status::Achieved,
+    }
+}
+
 /// "2024" → "2024"; "2023-01" to "2023-11" → "January–November 2023".
 pub fn period_en(start: &str, end: Option<&str>) -> String {
     const M: [&str; 12] = [
@@ -242,15 +286,22 @@ fn trim_subject(mut s: &str, time_spans: &[&str]) -> String {
     }
     // comparisons and change verbs at the end: 较央督时减少, 同比增长
     let mut out = s.to_string();
-    for v in [
-        "有望", "预计", "将", "可", "增长", "增加", "提高", "提升", "上升", "下降", "减少", "降低",
-        "下滑", "回落", "突破", "超过", "超", "约", "近", "达到", "达", "为", "的", "共", "约为",
-    ] {
-        if let Some(r) = out.strip_suffix(v) {
-            out = r.to_string();
+    loop {
+        let before = out.len();
+        for v in [
+            "有望", "预计", "将", "可", "增长", "增加", "提高", "提升", "上升", "下降", "减少",
+            "降低", "下滑", "回落", "突破", "超过", "超", "约", "近", "达到", "达", "为", "的",
+            "共", "约为",
+        ] {
+            if let Some(r) = out.strip_suffix(v) {
+                out = r.to_string();
+            }
+        }
+        if out.len() == before {
+            break;
         }
     }
-    for marker in ["较", "比", "同比", "环比"] {
+    for marker in ["较", "比去年", "比上年", "比年初", "比上", "同比", "环比"] {
         if let Some(i) = out.find(marker) {
             if i > 0 {
                 out.truncate(i);
@@ -356,16 +407,7 @@ impl Stage for Indicators {
             };
             // status from the cues before the subject (a subject such as 任务目标 is no cue)
             let cue_zone = before.replacen(subject.as_str(), " ", 1);
-            let status = if FORECAST_CUES.iter().any(|c| cue_zone.contains(c)) {
-                Status::Forecast
-            } else if TARGET_CUES.iter().any(|c| cue_zone.contains(c))
-                && !cue_zone.contains('已')
-                && !cue_zone.contains("完成")
-            {
-                Status::Target
-            } else {
-                Status::Achieved
-            };
+            let status = status_of(&cue_zone);
             let (mut as_of, mut period, mut period_end) = (None, None, None);
             match times.first().map(|t| &t.body) {
                 Some(FactBody::Time(t))

@@ -247,35 +247,42 @@ fn company_re() -> &'static Regex {
 fn university_re() -> &'static Regex {
     static R: OnceLock<Regex> = OnceLock::new();
     R.get_or_init(|| {
-        Regex::new(r"[\p{Han}]{2,10}?(?:大学|学院|研究院|研究所)").expect("university regex")
+        Regex::new(r"[\p{Han}]{2,10}?(?:大学|科学院|工程院|学院|研究院|研究所)")
+            .expect("university regex")
     })
 }
 
 const NAME_STOPS: &[char] = &[
-    '的', '和', '与', '及', '在', '对', '由', '向', '为', '是', '将', '了', '从', '把', '被', '让',
-    '等', '到', '引', '进', '入', '驻', '签', '约', '赴', '访', '同', '这', '那', '该', '此', '本',
-    '各', '每',
+    '的', '和', '与', '及', '在', '对', '由', '向', '是', '将', '了', '从', '把', '被', '让', '等',
+    '到', '引', '进', '入', '驻', '签', '约', '赴', '访', '同', '这', '那', '该', '此', '本', '各',
+    '每',
 ];
 
 /// Trims a company or university candidate to its name: after the last stop word, and
 /// from a place name at its head when there is one.
 fn trim_name(text: &str, start: usize, end: usize) -> Option<usize> {
+    // a place name inside starts the name (广东美的制冷设备有限公司)
     let cand = &text[start..end];
-    let mut s = start;
-    for (i, c) in cand.char_indices() {
-        if NAME_STOPS.contains(&c) && i + c.len_utf8() < cand.len() - 6 {
-            s = start + i + c.len_utf8();
+    for (i, _) in cand.char_indices() {
+        if cand.len() - i < 9 {
+            break;
         }
-    }
-    // prefer to start at a place name inside
-    let c2 = &text[s..end];
-    for (i, _) in c2.char_indices().take(6) {
         for len in [9, 6] {
-            if let Some(p) = c2.get(i..i + len) {
-                if crate::place::lookup(p).is_some() {
-                    return Some(s + i);
+            if let Some(p) = cand.get(i..i + len) {
+                if crate::place::lookup(p).is_some()
+                    && !cand[..i]
+                        .ends_with(|c: char| crate::page::is_han(c) && !NAME_STOPS.contains(&c))
+                {
+                    return Some(start + i);
                 }
             }
+        }
+    }
+    // else what follows the last stop word
+    let mut s = start;
+    for (i, c) in cand.char_indices() {
+        if NAME_STOPS.contains(&c) && i + c.len_utf8() + 6 < cand.len() {
+            s = start + i + c.len_utf8();
         }
     }
     (text[s..end].chars().count() >= 4).then_some(s)
