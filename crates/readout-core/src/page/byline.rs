@@ -102,7 +102,7 @@ pub fn parse_credit_line(line: &str) -> Option<(Vec<Byline>, Option<&'static str
     let (w, role) = roles().iter().find(|(w, _)| {
         w.is_ascii()
             && inner.len() >= w.len()
-            && inner[..w.len()].eq_ignore_ascii_case(w)
+            && inner.get(..w.len()).is_some_and(|h| h.eq_ignore_ascii_case(w))
             && inner[w.len()..]
                 .chars()
                 .next()
@@ -168,6 +168,9 @@ mod tests {
         assert!(parse_credit_line("By the end of the year, output rose.").is_none());
         assert!(parse_credit_line("Bypass roads opened").is_none());
         assert!(en_name_line("Li Jing"));
+        // found by the fuzzer: a multi-byte character where a role word would end
+        assert!(parse_credit_line("Riverside \u{fffd}\u{fffd}rict").is_none());
+        assert!(parse_credit_line("By\u{fffd}").is_none());
         assert!(!en_name_line("the meeting was held"));
     }
 }
