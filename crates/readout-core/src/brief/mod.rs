@@ -88,7 +88,7 @@ fn event_sentence(e: &EventFact, people: &[&PersonFact]) -> String {
 }
 
 fn indicator_phrase(i: &IndicatorFact) -> String {
-    crate::indicator::english(&i.subject, &i.quantity.q, &i.quantity.en)
+    i.phrase_en.clone()
 }
 
 impl Stage for Brief {

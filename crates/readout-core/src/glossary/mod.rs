@@ -14,7 +14,19 @@ const TERMS_TSV: &str = include_str!("data/terms.tsv");
 
 struct Glossary {
     terms: HashMap<String, String>,
-    max_chars: usize,
+    /// The lengths (in characters) that terms have, longest first: only these are tried.
+    lengths: Vec<usize>,
+}
+
+impl Glossary {
+    fn insert(&mut self, zh: &str, en: &str) {
+        let n = zh.chars().count();
+        if !self.lengths.contains(&n) {
+            self.lengths.push(n);
+            self.lengths.sort_unstable_by(|a, b| b.cmp(a));
+        }
+        self.terms.insert(zh.to_string(), en.to_string());
+    }
 }
 
 fn glossary() -> &'static RwLock<Glossary> {
@@ -22,12 +34,11 @@ fn glossary() -> &'static RwLock<Glossary> {
     G.get_or_init(|| {
         let mut g = Glossary {
             terms: HashMap::new(),
-            max_chars: 1,
+            lengths: Vec::new(),
         };
         for r in data_rows(TERMS_TSV) {
             if let Some(en) = r.get(1) {
-                g.max_chars = g.max_chars.max(r[0].chars().count());
-                g.terms.insert(r[0].to_string(), en.to_string());
+                g.insert(r[0], en);
             }
         }
         RwLock::new(g)
@@ -47,8 +58,7 @@ pub fn extend(tsv: &str) -> usize {
         if let Some((zh, en)) = line.split_once('\t') {
             let (zh, en) = (zh.trim(), en.trim());
             if !zh.is_empty() && !en.is_empty() {
-                g.max_chars = g.max_chars.max(zh.chars().count());
-                g.terms.insert(zh.to_string(), en.to_string());
+                g.insert(zh, en);
                 n += 1;
             }
         }
@@ -80,14 +90,21 @@ pub fn render(zh: &str) -> (String, bool) {
     let mut i = 0;
     while i < chars.len() {
         let mut hit = None;
-        for len in (1..=g.max_chars.min(chars.len() - i)).rev() {
+        let left = chars.len() - i;
+        // glossary terms, longest first, at the lengths terms have
+        for &len in g.lengths.iter().filter(|&&l| l <= left) {
             let s = chars[i].0;
             let e = chars.get(i + len).map_or(zh.len(), |c| c.0);
             if let Some(en) = g.terms.get(&zh[s..e]) {
                 hit = Some((len, en.clone()));
                 break;
             }
-            if len >= 2 {
+        }
+        // else a place name (2 to 8 characters)
+        if hit.is_none() {
+            for len in (2..=8.min(left)).rev() {
+                let s = chars[i].0;
+                let e = chars.get(i + len).map_or(zh.len(), |c| c.0);
                 if let Some(p) = crate::place::lookup(&zh[s..e]) {
                     hit = Some((len, p.en.to_string()));
                     break;

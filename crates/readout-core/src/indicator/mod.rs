@@ -38,6 +38,8 @@ pub struct IndicatorQuantity {
 pub struct IndicatorFact {
     pub subject: String,
     pub subject_en: String,
+    /// The quantity and its subject in one English phrase (what the brief writes).
+    pub phrase_en: String,
     pub quantity: IndicatorQuantity,
     pub status: Status,
     pub as_of: Option<String>,
@@ -447,10 +449,12 @@ impl Stage for Indicators {
                 Status::Target => "target",
                 Status::Forecast => "forecast",
             };
-            let en = format!("{} ({status_en}{when})", english(&subject, q, &f.en));
+            let phrase_en = english(&subject, q, &f.en);
+            let en = format!("{phrase_en} ({status_en}{when})");
             let fact = IndicatorFact {
                 subject: subject.clone(),
                 subject_en,
+                phrase_en,
                 quantity: IndicatorQuantity {
                     text: f.text.clone(),
                     q: q.clone(),

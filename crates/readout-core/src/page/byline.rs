@@ -102,7 +102,9 @@ pub fn parse_credit_line(line: &str) -> Option<(Vec<Byline>, Option<&'static str
     let (w, role) = roles().iter().find(|(w, _)| {
         w.is_ascii()
             && inner.len() >= w.len()
-            && inner.get(..w.len()).is_some_and(|h| h.eq_ignore_ascii_case(w))
+            && inner
+                .get(..w.len())
+                .is_some_and(|h| h.eq_ignore_ascii_case(w))
             && inner[w.len()..]
                 .chars()
                 .next()
