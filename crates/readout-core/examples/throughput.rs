@@ -53,6 +53,19 @@ fn main() {
             .sum()
     });
     let full = Pipeline::default();
+    // where the time goes, stage by stage
+    let mut times = vec![std::time::Duration::ZERO; full.stage_names().len()];
+    for p in &pages {
+        let mut doc = readout_core::build_document(p, &opts);
+        full.run_timed(&mut doc, &mut times);
+    }
+    for (name, t) in full.stage_names().iter().zip(&times) {
+        println!(
+            "  stage {name:<16} {:>8.1} MB/s  ({:.2} s)",
+            bytes as f64 / 1e6 / t.as_secs_f64(),
+            t.as_secs_f64()
+        );
+    }
     report(
         &format!("full pipeline ({})", full.stage_names().join(", ")),
         &|p| {

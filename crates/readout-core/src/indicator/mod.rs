@@ -168,12 +168,23 @@ const LEADING_CUES: &[&str] = &[
 const CLAUSE_BREAKS: &[char] = &['，', '。', '；', '：', ',', ';', ':', '！', '？', '\n'];
 
 fn clause_bounds(text: &str, s: Span) -> (usize, usize) {
-    let start = text[..s.start].rfind(CLAUSE_BREAKS).map_or(0, |i| {
-        i + text[i..].chars().next().map_or(1, char::len_utf8)
+    // a clause is short: look at most this far either way, so a page without punctuation
+    // does not make every quantity scan all of it
+    const REACH: usize = 400;
+    let mut lo = s.start.saturating_sub(REACH);
+    while !text.is_char_boundary(lo) {
+        lo += 1;
+    }
+    let mut hi = (s.end + REACH).min(text.len());
+    while !text.is_char_boundary(hi) {
+        hi -= 1;
+    }
+    let start = text[lo..s.start].rfind(CLAUSE_BREAKS).map_or(lo, |i| {
+        lo + i + text[lo + i..].chars().next().map_or(1, char::len_utf8)
     });
-    let end = text[s.end..]
+    let end = text[s.end..hi]
         .find(CLAUSE_BREAKS)
-        .map_or(text.len(), |i| s.end + i);
+        .map_or(hi, |i| s.end + i);
     (start, end)
 }
 
@@ -356,9 +367,8 @@ impl Stage for Indicators {
                 .collect();
             if times.is_empty() {
                 // a time that opens the sentence governs its clauses (1—11月,规上工业增加值增长6.5%)
-                let sent_start = text[..cs].rfind(['。', '！', '？', '\n']).map_or(0, |i| {
-                    i + text[i..].chars().next().map_or(1, char::len_utf8)
-                });
+                let k = a.sentences.partition_point(|x| x.end <= cs);
+                let sent_start = a.sentences.get(k).map_or(cs, |x| x.start.min(cs));
                 let k = all_times.partition_point(|t| t.span.start < sent_start);
                 if let Some(t) = all_times.get(k).filter(|t| {
                     t.span.end <= cs && text[sent_start..t.span.start].chars().count() <= 2

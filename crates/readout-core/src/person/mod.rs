@@ -130,12 +130,25 @@ fn starts_with_any(s: &str, words: &[&str]) -> bool {
     words.iter().any(|w| s.starts_with(w))
 }
 
+/// True when a title begins `rest` (searched in its first characters only: titles are
+/// short, and a search through the whole rest of a page for every name is quadratic).
+fn title_at_start(rest: &str) -> bool {
+    let mut end = rest.len().min(48);
+    while !rest.is_char_boundary(end) {
+        end -= 1;
+    }
+    titles()
+        .0
+        .find(&rest[..end])
+        .is_some_and(|m| m.start() == 0)
+}
+
 fn boundary_after(rest: &str) -> bool {
     // (for later mentions of a known name)
     rest.is_empty()
         || rest.starts_with(|c: char| !is_han(c))
         || starts_with_any(rest, followers())
-        || titles().0.find(rest).is_some_and(|m| m.start() == 0)
+        || title_at_start(rest)
 }
 
 /// A name starting at `at`: surname plus one or two given characters. Where it ends is
@@ -158,11 +171,7 @@ fn name_at(text: &str, at: usize, strict: bool) -> Option<usize> {
             .iter()
             .any(|w| w.chars().count() == 1 && r.starts_with(w))
     };
-    let other = |r: &str| {
-        r.is_empty()
-            || r.starts_with(|c: char| !is_han(c))
-            || titles().0.find(r).is_some_and(|m| m.start() == 0)
-    };
+    let other = |r: &str| r.is_empty() || r.starts_with(|c: char| !is_han(c)) || title_at_start(r);
     for test in [
         &long_follower as &dyn Fn(&str) -> bool,
         &short_follower,

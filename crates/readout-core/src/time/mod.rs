@@ -838,11 +838,15 @@ const FUTURE_BEFORE: &[&str] = &[
 /// True when the clause around a time is about the future: a future word before it in its
 /// clause, or 起/前 right after it (2024年1月1日起施行).
 fn future_clause(sentence: &str, start: usize, end: usize) -> bool {
-    let clause_start = sentence[..start]
+    let mut lo = start.saturating_sub(120);
+    while !sentence.is_char_boundary(lo) {
+        lo += 1;
+    }
+    let clause_start = sentence[lo..start]
         .char_indices()
         .rev()
         .find(|(_, c)| matches!(c, '，' | ',' | '。' | '；' | ';' | '：'))
-        .map_or(0, |(i, c)| i + c.len_utf8());
+        .map_or(lo, |(i, c)| lo + i + c.len_utf8());
     let before = &sentence[clause_start..start];
     let after = &sentence[end..];
     FUTURE_BEFORE.iter().any(|w| before.contains(w))
