@@ -243,20 +243,7 @@ fn status_of(cues: &str) -> Status {
 
 /// "2024" → "2024"; "2023-01" to "2023-11" → "January–November 2023".
 pub fn period_en(start: &str, end: Option<&str>) -> String {
-    const M: [&str; 12] = [
-        "January",
-        "February",
-        "March",
-        "April",
-        "May",
-        "June",
-        "July",
-        "August",
-        "September",
-        "October",
-        "November",
-        "December",
-    ];
+    const M: [&str; 12] = crate::time::MONTHS;
     let month = |s: &str| -> Option<(String, usize)> {
         let (y, m) = s.split_once('-')?;
         Some((y.to_string(), m.parse().ok()?))

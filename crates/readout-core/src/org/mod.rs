@@ -103,29 +103,34 @@ impl Places {
     }
 }
 
-struct Organ {
-    written: &'static str,
-    template: &'static str,
-    level: &'static str,
+/// A row of a table of written forms with an English template and the place level the
+/// template needs (organs here, titles in `person`), and the automaton that finds them.
+pub(crate) struct Templated {
+    pub written: &'static str,
+    pub template: &'static str,
+    pub level: &'static str,
 }
 
-fn organs() -> &'static (AhoCorasick, Vec<Organ>) {
-    static O: OnceLock<(AhoCorasick, Vec<Organ>)> = OnceLock::new();
-    O.get_or_init(|| {
-        let v: Vec<Organ> = data_rows(ORGANS_TSV)
-            .filter(|r| r.len() >= 3)
-            .map(|r| Organ {
-                written: r[0],
-                template: r[1],
-                level: r[2],
-            })
-            .collect();
-        let ac = AhoCorasick::builder()
-            .match_kind(MatchKind::LeftmostLongest)
-            .build(v.iter().map(|o| o.written))
-            .expect("organ automaton");
-        (ac, v)
-    })
+/// Loads a `written<TAB>template<TAB>level` table and builds its leftmost-longest automaton.
+pub(crate) fn templated_table(tsv: &'static str) -> (AhoCorasick, Vec<Templated>) {
+    let v: Vec<Templated> = data_rows(tsv)
+        .filter(|r| r.len() >= 3)
+        .map(|r| Templated {
+            written: r[0],
+            template: r[1],
+            level: r[2],
+        })
+        .collect();
+    let ac = AhoCorasick::builder()
+        .match_kind(MatchKind::LeftmostLongest)
+        .build(v.iter().map(|o| o.written))
+        .expect("a table of written forms builds an automaton");
+    (ac, v)
+}
+
+fn organs() -> &'static (AhoCorasick, Vec<Templated>) {
+    static O: OnceLock<(AhoCorasick, Vec<Templated>)> = OnceLock::new();
+    O.get_or_init(|| templated_table(ORGANS_TSV))
 }
 
 fn functions() -> &'static Vec<(&'static str, &'static str)> {

@@ -22,8 +22,7 @@ pub use pinyin::{name_to_pinyin, surname_of};
 use crate::model::{Article, Fact, FactBody, Span};
 use crate::org::{Places, fill};
 use crate::pipeline::{Context, Stage};
-use aho_corasick::{AhoCorasick, MatchKind};
-use pinyin::data_rows;
+use aho_corasick::AhoCorasick;
 use serde::Serialize;
 use std::sync::OnceLock;
 
@@ -41,29 +40,11 @@ pub struct PersonFact {
     pub person_id: String,
 }
 
-struct Title {
-    written: &'static str,
-    template: &'static str,
-    level: &'static str,
-}
+type Title = crate::org::Templated;
 
 fn titles() -> &'static (AhoCorasick, Vec<Title>) {
     static T: OnceLock<(AhoCorasick, Vec<Title>)> = OnceLock::new();
-    T.get_or_init(|| {
-        let v: Vec<Title> = data_rows(TITLES_TSV)
-            .filter(|r| r.len() >= 3)
-            .map(|r| Title {
-                written: r[0],
-                template: r[1],
-                level: r[2],
-            })
-            .collect();
-        let ac = AhoCorasick::builder()
-            .match_kind(MatchKind::LeftmostLongest)
-            .build(v.iter().map(|t| t.written))
-            .expect("titles");
-        (ac, v)
-    })
+    T.get_or_init(|| crate::org::templated_table(TITLES_TSV))
 }
 
 fn followers() -> &'static Vec<&'static str> {

@@ -119,7 +119,7 @@ fn last_day(y: i32, m: u32) -> Option<NaiveDate> {
     ymd(ny, nm, 1)?.pred_opt()
 }
 
-const MONTHS: [&str; 12] = [
+pub(crate) const MONTHS: [&str; 12] = [
     "January",
     "February",
     "March",
