@@ -229,6 +229,25 @@ impl Document {
     }
 }
 
+/// The end of a window of at most `n` bytes of `s` starting at `at`, on a char boundary.
+/// Searches that must stay linear on pages without punctuation look only this far.
+pub fn window_after(s: &str, at: usize, n: usize) -> usize {
+    let mut end = at.saturating_add(n).min(s.len());
+    while !s.is_char_boundary(end) {
+        end -= 1;
+    }
+    end
+}
+
+/// The start of a window of at most `n` bytes of `s` ending at `at`, on a char boundary.
+pub fn window_before(s: &str, at: usize, n: usize) -> usize {
+    let mut start = at.saturating_sub(n);
+    while !s.is_char_boundary(start) {
+        start += 1;
+    }
+    start
+}
+
 /// Byte → character offset conversion in O(log n) per lookup.
 pub struct CharIndex<'a> {
     text: &'a str,

@@ -149,14 +149,8 @@ impl Stage for Documents {
             let title = &c[1];
             let (en, kind) = title_en(title);
             // a document number right after (《…》(中府〔2023〕45号))
-            let after = {
-                // the number and the effective clause follow the title closely
-                let mut e = (m.end() + 160).min(text.len());
-                while !text.is_char_boundary(e) {
-                    e -= 1;
-                }
-                &text[m.end()..e]
-            };
+            // the number and the effective clause follow the title closely
+            let after = &text[m.end()..crate::model::window_after(text, m.end(), 160)];
             let number = number_re()
                 .find(after)
                 .filter(|n| n.start() <= 3)

@@ -244,7 +244,7 @@ impl Stage for Events {
                 if p.titles.iter().any(|t| t == "记者" || t == "通讯员") {
                     continue;
                 }
-                let after = prefix(&text[f.span.end..], 120);
+                let after = &text[f.span.end..crate::model::window_after(text, f.span.end, 120)];
                 let clause_end = after
                     .find(['，', '。', '；', ',', ';'])
                     .unwrap_or(after.len());
@@ -290,13 +290,4 @@ impl Stage for Events {
         }
         a.facts.extend(new);
     }
-}
-
-/// At most `max` bytes of `s`, cut at a character boundary.
-fn prefix(s: &str, max: usize) -> &str {
-    let mut end = s.len().min(max);
-    while !s.is_char_boundary(end) {
-        end -= 1;
-    }
-    &s[..end]
 }

@@ -171,14 +171,8 @@ fn clause_bounds(text: &str, s: Span) -> (usize, usize) {
     // a clause is short: look at most this far either way, so a page without punctuation
     // does not make every quantity scan all of it
     const REACH: usize = 400;
-    let mut lo = s.start.saturating_sub(REACH);
-    while !text.is_char_boundary(lo) {
-        lo += 1;
-    }
-    let mut hi = (s.end + REACH).min(text.len());
-    while !text.is_char_boundary(hi) {
-        hi -= 1;
-    }
+    let lo = crate::model::window_before(text, s.start, REACH);
+    let hi = crate::model::window_after(text, s.end, REACH);
     let start = text[lo..s.start].rfind(CLAUSE_BREAKS).map_or(lo, |i| {
         lo + i + text[lo + i..].chars().next().map_or(1, char::len_utf8)
     });

@@ -114,10 +114,7 @@ fn starts_with_any(s: &str, words: &[&str]) -> bool {
 /// True when a title begins `rest` (searched in its first characters only: titles are
 /// short, and a search through the whole rest of a page for every name is quadratic).
 fn title_at_start(rest: &str) -> bool {
-    let mut end = rest.len().min(48);
-    while !rest.is_char_boundary(end) {
-        end -= 1;
-    }
+    let end = crate::model::window_after(rest, 0, 48);
     titles()
         .0
         .find(&rest[..end])

@@ -838,10 +838,7 @@ const FUTURE_BEFORE: &[&str] = &[
 /// True when the clause around a time is about the future: a future word before it in its
 /// clause, or 起/前 right after it (2024年1月1日起施行).
 fn future_clause(sentence: &str, start: usize, end: usize) -> bool {
-    let mut lo = start.saturating_sub(120);
-    while !sentence.is_char_boundary(lo) {
-        lo += 1;
-    }
+    let lo = crate::model::window_before(sentence, start, 120);
     let clause_start = sentence[lo..start]
         .char_indices()
         .rev()
