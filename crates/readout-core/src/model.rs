@@ -127,11 +127,6 @@ impl Article {
     pub fn slice(&self, span: Span) -> &str {
         &self.text[span.start..span.end]
     }
-
-    /// Adds a fact unless one of the same kind already covers an overlapping span.
-    pub fn push_fact(&mut self, fact: Fact) {
-        self.facts.push(fact);
-    }
 }
 
 fn paragraph_spans(text: &str) -> Vec<Span> {

@@ -6,7 +6,7 @@
 //! "Name, Title".
 
 use crate::event::EventFact;
-use crate::indicator::{IndicatorFact, Status};
+use crate::indicator::{IndicatorFact, Status, period_en};
 use crate::model::{Article, FactBody, Language};
 use crate::person::PersonFact;
 use crate::pipeline::{Context, Stage};
@@ -277,8 +277,4 @@ fn en_date(iso: &str) -> String {
     chrono::NaiveDate::parse_from_str(iso, "%Y-%m-%d")
         .map(crate::time::en_day)
         .unwrap_or_else(|_| iso.to_string())
-}
-
-fn period_en(start: &str, end: Option<&str>) -> String {
-    crate::indicator::period_en(start, end)
 }

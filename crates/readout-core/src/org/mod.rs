@@ -53,15 +53,7 @@ impl Places {
                     "town" | "subdistrict" | "township" => "town",
                     _ => continue,
                 };
-                let en = p
-                    .name_en
-                    .trim_end_matches(" Province")
-                    .trim_end_matches(" District")
-                    .trim_end_matches(" County");
-                let en = en
-                    .trim_end_matches(" Town")
-                    .trim_end_matches(" Subdistrict")
-                    .to_string();
+                let en = crate::place::bare_en(&p.name_en).to_string();
                 *counts.entry((level, en.clone())).or_default() += 1;
                 if let Some(w) = &p.within {
                     within.insert(en, w.clone());
@@ -85,7 +77,7 @@ impl Places {
         if p.province.is_none() {
             if let Some(w) = p.city.as_ref().and_then(|c| within.get(c)) {
                 p.province =
-                    crate::place::lookup(w).map(|e| e.en.trim_end_matches(" Province").to_string());
+                    crate::place::lookup(w).map(|e| crate::place::bare_en(e.en).to_string());
             }
         }
         p
@@ -210,11 +202,7 @@ fn place_before(text: &str, at: usize, tokens: &[Span]) -> Option<(usize, String
             let cand = format!("{}{level}", &head[start..]);
             if cand.chars().count() >= 3 {
                 if let Some(e) = crate::place::lookup(&cand) {
-                    let en =
-                        e.en.trim_end_matches(" Province")
-                            .trim_end_matches(" District")
-                            .trim_end_matches(" County");
-                    return Some((start, en.trim_end_matches(" Town").to_string()));
+                    return Some((start, crate::place::bare_en(e.en).to_string()));
                 }
             }
         }
@@ -228,14 +216,7 @@ fn place_before(text: &str, at: usize, tokens: &[Span]) -> Option<(usize, String
             continue;
         }
         if let Some(e) = crate::place::lookup(cand) {
-            let en =
-                e.en.trim_end_matches(" Province")
-                    .trim_end_matches(" District")
-                    .trim_end_matches(" County");
-            let en = en
-                .trim_end_matches(" Town")
-                .trim_end_matches(" Subdistrict");
-            return Some((start, en.to_string()));
+            return Some((start, crate::place::bare_en(e.en).to_string()));
         }
     }
     None

@@ -132,9 +132,9 @@ fn boundary_after(rest: &str) -> bool {
 /// A name starting at `at`: surname plus one or two given characters. Where it ends is
 /// decided by what follows, strongest evidence first: a follower word of two or more
 /// characters (出席, 认为), then a one-character follower (说, 在), then punctuation or a
-/// title; two given characters before one at each step. `strict` refuses the
-/// two-character fallback when nothing follows.
-fn name_at(text: &str, at: usize, strict: bool) -> Option<usize> {
+/// title; two given characters before one at each step. Nothing following that decides
+/// it means no name.
+fn name_at(text: &str, at: usize) -> Option<usize> {
     let ends = name_ends(text, at);
     if ends.is_empty() {
         return None;
@@ -161,7 +161,7 @@ fn name_at(text: &str, at: usize, strict: bool) -> Option<usize> {
             }
         }
     }
-    if strict { None } else { ends.last().copied() }
+    None
 }
 
 /// The possible ends of a name at `at`: after one and after two given characters.
@@ -240,8 +240,7 @@ impl Stage for People {
             last_title_end = Some(m.end());
             let mut at = m.end();
             let mut first = true;
-            while let Some(end) = name_at(text, at, true).filter(|&e| !function_word(&text[at..e]))
-            {
+            while let Some(end) = name_at(text, at).filter(|&e| !function_word(&text[at..e])) {
                 found.push(Found {
                     span: Span::new(at, end),
                     name: text[at..end].to_string(),
@@ -491,12 +490,7 @@ fn title_here(
         }
         let s = idx[idx.len() - k];
         if let Some(p) = crate::place::lookup(&head[s..]) {
-            let en =
-                p.en.trim_end_matches(" Province")
-                    .trim_end_matches(" District")
-                    .trim_end_matches(" County")
-                    .trim_end_matches(" Town")
-                    .trim_end_matches(" Subdistrict");
+            let en = crate::place::bare_en(p.en);
             return (
                 text[s..end].to_string(),
                 fill_title(t.template, t.level, Some(en), places, None),
@@ -532,8 +526,8 @@ mod tests {
     #[test]
     fn name_ends_at_followers() {
         let t = "郭文海出席会议";
-        assert_eq!(name_at(t, 0, true), Some("郭文海".len()));
+        assert_eq!(name_at(t, 0), Some("郭文海".len()));
         let t = "王明和李华出席";
-        assert_eq!(name_at(t, 0, true), Some("王明".len()));
+        assert_eq!(name_at(t, 0), Some("王明".len()));
     }
 }

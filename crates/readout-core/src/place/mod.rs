@@ -12,7 +12,7 @@
 //! the one whose parent the document also names, else to the first in the gazetteer.
 
 use crate::model::{Article, Fact, FactBody, Span};
-use crate::person::pinyin::{data_rows, join_syllables};
+use crate::person::pinyin::data_rows;
 use crate::pipeline::{Context, Stage};
 use aho_corasick::{AhoCorasick, MatchKind};
 use serde::Serialize;
@@ -183,14 +183,6 @@ fn village_after(text: &str, end: usize) -> Option<(usize, &'static str)> {
     None
 }
 
-fn pinyin_name(s: &str) -> String {
-    let w = join_syllables(
-        s.chars()
-            .map(|c| crate::person::pinyin::given_char(c).unwrap_or_else(|| c.to_string())),
-    );
-    crate::person::pinyin::capitalise(&w)
-}
-
 /// The place stage.
 pub struct Places;
 
@@ -217,7 +209,7 @@ impl Stage for Places {
                 if let Some((vend, kind)) = village_after(&a.text, span.end) {
                     let name = &a.text[span.end..vend];
                     let base = name.trim_end_matches("社区").trim_end_matches('村');
-                    let en = format!("{} {kind}", pinyin_name(base));
+                    let en = format!("{} {kind}", crate::glossary::pinyin_word(base));
                     let fact = PlaceFact {
                         name: name.to_string(),
                         name_en: en.clone(),
@@ -237,33 +229,20 @@ impl Stage for Places {
     }
 }
 
-/// The place a document is mostly about: its most frequent city (or county/district).
-pub fn main_place(a: &Article) -> Option<(String, String)> {
-    let mut counts: HashMap<(String, String), usize> = HashMap::new();
-    for f in &a.facts {
-        if let FactBody::Place(p) = &f.body {
-            if matches!(p.level.as_str(), "city" | "district" | "county") {
-                let key = short_name(&p.name, &p.level);
-                *counts.entry((key, short_en(&p.name_en))).or_default() += 1;
-            }
-        }
-    }
-    counts
-        .into_iter()
-        .max_by_key(|(k, n)| (*n, std::cmp::Reverse(k.0.clone())))
-        .map(|(k, _)| k)
-}
-
-fn short_name(name: &str, level: &str) -> String {
-    if level == "city" {
-        name.trim_end_matches('市').to_string()
-    } else {
-        name.to_string()
-    }
-}
-
-fn short_en(en: &str) -> String {
-    en.trim_end_matches(" City").to_string()
+/// A place's English without its generic part (Guangdong Province → Guangdong, Shunde
+/// District → Shunde), for templates that add their own ("CPC Shunde District Committee").
+pub fn bare_en(en: &str) -> &str {
+    [
+        " Province",
+        " District",
+        " County",
+        " Town",
+        " Subdistrict",
+        " City",
+    ]
+    .iter()
+    .find_map(|s| en.strip_suffix(s))
+    .unwrap_or(en)
 }
 
 #[cfg(test)]
