@@ -32,6 +32,17 @@ impl std::fmt::Display for DecodeError {
 
 impl std::error::Error for DecodeError {}
 
+impl DecodeError {
+    /// A short code for counting refused inputs (`empty`, `binary`, `unknown_encoding`).
+    pub fn reason(&self) -> &'static str {
+        match self {
+            DecodeError::Empty => "empty",
+            DecodeError::Binary { .. } => "binary",
+            DecodeError::UnknownEncoding { .. } => "unknown_encoding",
+        }
+    }
+}
+
 /// Decoded text and the name of the encoding it came from.
 #[derive(Debug, Clone)]
 pub struct Decoded {

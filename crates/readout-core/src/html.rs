@@ -44,6 +44,113 @@ pub fn to_text(html: &str) -> String {
     root.to_string()
 }
 
+/// The page's own headline: its first `h1`, else the `<title>` without the site's name
+/// (`标题_中山日报`, `标题 - 网站`).
+fn page_headline(dom: &Dom) -> Option<String> {
+    let h1 = dom.select("h1").first().text().trim().to_string();
+    if !h1.is_empty() {
+        return Some(h1);
+    }
+    let t = dom.select("title").first().text().trim().to_string();
+    let head = t
+        .split(['_', '|', '｜'])
+        .next()
+        .unwrap_or_default()
+        .split(" - ")
+        .next()
+        .unwrap_or_default()
+        .trim()
+        .to_string();
+    (!head.is_empty()).then_some(head)
+}
+
+/// A full date `YYYY年M月D日` from an ISO timestamp (`2024-10-15T08:00:00+08:00`).
+fn iso_date(iso: &str) -> Option<String> {
+    let d = iso.get(..10)?;
+    let mut it = d.split('-');
+    let (y, m, day) = (it.next()?, it.next()?, it.next()?);
+    let (y, m, day): (u32, u32, u32) = (y.parse().ok()?, m.parse().ok()?, day.parse().ok()?);
+    Some(format!("{y}年{m}月{day}日"))
+}
+
+/// The page's publication date as `YYYY年M月D日`: from a publication-time `<meta>`, else
+/// from the first date in an element whose class or id says date, time, source or info
+/// (`<div class="source">来源：某报 2024年10月15日</div>`, `<span id="pubtime">2024-10-15</span>`).
+fn page_date(dom: &Dom) -> Option<String> {
+    static DATE: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
+    let re = DATE.get_or_init(|| {
+        regex::Regex::new(r"(\d{4})(?:年|-|/|\.)(\d{1,2})(?:月|-|/|\.)(\d{1,2})").expect("date")
+    });
+    for sel in [
+        r#"meta[property="article:published_time"]"#,
+        r#"meta[name="publishdate"]"#,
+        r#"meta[name="PubDate"]"#,
+        r#"meta[name="pubdate"]"#,
+    ] {
+        let m = dom.select(sel);
+        if let Some(v) = m.attr("content") {
+            if let Some(c) = re.captures(&v) {
+                return Some(format!("{}年{}月{}日", &c[1], c[2].parse::<u32>().ok()?, c[3].parse::<u32>().ok()?));
+            }
+        }
+    }
+    let sel = r#"[class*="date"], [class*="time"], [class*="source"], [class*="info"], [id*="date"], [id*="time"], [class*="Date"], [class*="Time"]"#;
+    for node in dom.select(sel).nodes().iter().take(20) {
+        let text = node.text();
+        if let Some(c) = re.captures(&text) {
+            let (m, d): (u32, u32) = (c[2].parse().ok()?, c[3].parse().ok()?);
+            if (1..=12).contains(&m) && (1..=31).contains(&d) {
+                return Some(format!("{}年{m}月{d}日", &c[1]));
+            }
+        }
+    }
+    None
+}
+
+/// Main-content extraction: the article's headline and body without navigation, related
+/// links, comments or footers, by dom_smoothie (a port of Mozilla's Readability). Pages
+/// that carry several `<article>` elements (e-paper layouts) and pages where Readability
+/// finds no article keep their whole text, chrome removed, and the page segmentation splits
+/// them into articles.
+pub fn main_text(html: &str) -> String {
+    let dom = Dom::from(html);
+    if dom.select("article").length() >= 2 {
+        return to_text(html);
+    }
+    let headline = page_headline(&dom);
+    let date = page_date(&dom);
+    let cfg = dom_smoothie::Config {
+        text_mode: dom_smoothie::TextMode::Formatted,
+        // Chinese says in 140 characters what English says in 500
+        char_threshold: 140,
+        ..Default::default()
+    };
+    let parsed = dom_smoothie::Readability::with_document(dom, None, Some(cfg))
+        .ok()
+        .and_then(|mut r| r.parse().ok());
+    let Some(article) = parsed else {
+        return to_text(html);
+    };
+    let body = article.text_content.trim().to_string();
+    if body.chars().filter(|c| !c.is_whitespace()).count() < 20 {
+        return to_text(html);
+    }
+    let headline = headline.unwrap_or_else(|| article.title.trim().to_string());
+    let mut out = String::with_capacity(body.len() + headline.len() + 32);
+    // the page's date line (Readability drops it with the rest of the chrome) goes on top,
+    // where the page segmentation reads a masthead date
+    if let Some(d) = date.or_else(|| article.published_time.as_deref().and_then(iso_date)) {
+        out.push_str(&d);
+        out.push_str("\n\n");
+    }
+    if !headline.is_empty() && !body.starts_with(&headline) {
+        out.push_str(&headline);
+        out.push_str("\n\n");
+    }
+    out.push_str(&body);
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -65,6 +172,38 @@ mod tests {
     }
 
     #[test]
+    fn main_text_keeps_the_story_and_drops_the_rest() {
+        let para = "某区召开全区重点项目建设推进会，总结前三季度重点项目建设情况，部署第四季度工作。\
+            会议指出，前三季度全区重点项目完成投资一百二十亿元，完成年度计划的百分之八十五。";
+        let html = format!(
+            "<html><head><title>某区召开重点项目推进会_某区新闻网</title></head><body>\
+             <div class=\"menu\"><a href=\"/\">首页</a> <a href=\"/a\">本地新闻</a> <a href=\"/b\">视频</a></div>\
+             <div class=\"main\"><h1>某区召开重点项目推进会</h1><div class=\"info\">来源：某区新闻网</div>\
+             <div class=\"content\"><p>{para}</p><p>{para}</p><p>{para}</p></div></div>\
+             <div class=\"related\"><h3>相关新闻</h3><ul><li><a href=\"/1\">另一条新闻标题一</a></li>\
+             <li><a href=\"/2\">另一条新闻标题二</a></li><li><a href=\"/3\">另一条新闻标题三</a></li></ul></div>\
+             <div class=\"comments\"><p>网友评论：点赞</p></div>\
+             <div class=\"footer\">版权所有 某区新闻网 备案号</div></body></html>"
+        );
+        let text = main_text(&html);
+        assert!(text.starts_with("某区召开重点项目推进会\n\n"), "{text}");
+        let dated = html.replace("来源：某区新闻网", "来源：某区新闻网 2022-06-30 09:12");
+        assert!(main_text(&dated).starts_with("2022年6月30日\n\n某区召开"), "{}", main_text(&dated));
+        assert!(text.contains("完成年度计划的百分之八十五"));
+        for chrome in ["首页", "相关新闻", "另一条新闻", "版权所有", "网友评论"] {
+            assert!(!text.contains(chrome), "{chrome} in {text}");
+        }
+    }
+
+    #[test]
+    fn e_paper_pages_keep_every_article() {
+        let html = "<html><body><article><h2>甲新闻</h2><p>第一篇正文。</p></article>\
+                    <article><h2>乙新闻</h2><p>第二篇正文。</p></article></body></html>";
+        let text = main_text(html);
+        assert!(text.contains("甲新闻") && text.contains("乙新闻") && text.contains("第二篇正文"));
+    }
+
+    #[test]
     fn detects_markup() {
         assert!(looks_like_html("<!DOCTYPE html><html>"));
         assert!(looks_like_html("  <div>中山</div>"));
@@ -81,6 +220,7 @@ mod tests {
             "</body>",
         ] {
             let _ = to_text(s);
+            let _ = main_text(s);
         }
         assert!(to_text("<html><body><p>未闭合").contains("未闭合"));
     }

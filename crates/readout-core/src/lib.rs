@@ -25,6 +25,7 @@ pub mod published;
 pub mod quantity;
 pub mod render;
 pub mod segment;
+pub mod script;
 pub mod sentence;
 pub mod synth;
 pub mod time;
@@ -85,11 +86,14 @@ pub fn analyze_text_with(text: &str, opts: &Options, pipeline: &Pipeline) -> Doc
 pub fn build_document(text: &str, opts: &Options) -> Document {
     let plain;
     let text = if html::looks_like_html(text) {
-        plain = html::to_text(text);
+        plain = html::main_text(text);
         plain.as_str()
     } else {
         text
     };
+    let simplified = script::to_simplified(text);
+    let converted_from = simplified.as_ref().map(|_| "traditional");
+    let text = simplified.as_deref().unwrap_or(text);
     let normalized = decode::normalize(text);
     let page = page::segment(&normalized);
     let datelines = page::dateline_dates_anywhere(&normalized);
@@ -112,6 +116,7 @@ pub fn build_document(text: &str, opts: &Options) -> Document {
         published,
         published_from,
         encoding: "UTF-8",
+        converted_from,
         articles,
     }
 }

@@ -56,6 +56,10 @@ pub struct Document {
     pub published_from: PublishedFrom,
     /// The encoding the input was decoded from (`UTF-8`, `GB18030`, `Big5` …).
     pub encoding: &'static str,
+    /// `traditional` when the text was converted to simplified characters for analysis
+    /// (the articles' text is the converted one).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub converted_from: Option<&'static str>,
     pub articles: Vec<Article>,
 }
 

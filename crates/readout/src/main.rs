@@ -10,6 +10,8 @@ use std::io::{self, BufRead, BufWriter, Read, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+mod store_cmds;
+
 #[derive(Parser)]
 #[command(
     name = "readout",
@@ -25,6 +27,12 @@ struct Cli {
 enum Command {
     /// Analyse one document (plain text or HTML; UTF-8, GB18030/GBK or Big5) and print the result.
     Extract(ExtractArgs),
+    /// Store documents (files, folders, JSON lines, WARC archives, `-`) with their analysis.
+    Ingest(store_cmds::IngestArgs),
+    /// Full-text search (Chinese and English) over what was ingested.
+    Search(store_cmds::SearchArgs),
+    /// Indicator series: the same indicator's achievements and targets over time, per place.
+    Track(store_cmds::TrackArgs),
 }
 
 #[derive(Parser)]
@@ -57,7 +65,7 @@ enum Format {
     Md,
 }
 
-fn parse_date(s: &str) -> Result<NaiveDate, String> {
+pub(crate) fn parse_date(s: &str) -> Result<NaiveDate, String> {
     NaiveDate::parse_from_str(s, "%Y-%m-%d")
         .map_err(|_| format!("`{s}` is not a date of the form YYYY-MM-DD"))
 }
@@ -89,6 +97,9 @@ fn main() -> ExitCode {
     };
     let result = match cli.command {
         Command::Extract(args) => extract(args),
+        Command::Ingest(args) => store_cmds::ingest(args),
+        Command::Search(args) => store_cmds::search(args),
+        Command::Track(args) => store_cmds::track(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -131,7 +142,7 @@ fn open_input(path: &Option<PathBuf>) -> Result<Box<dyn BufRead>> {
 }
 
 /// Loads the user glossary: the given file (which must exist), else the default locations.
-fn load_glossary(path: &Option<PathBuf>) -> Result<()> {
+pub(crate) fn load_glossary(path: &Option<PathBuf>) -> Result<()> {
     let candidates: Vec<PathBuf> = match path {
         Some(p) => vec![p.clone()],
         None => std::env::var_os("READOUT_GLOSSARY")

@@ -92,7 +92,9 @@ fn dateline_re() -> &'static Regex {
 fn masthead_re() -> &'static Regex {
     static R: OnceLock<Regex> = OnceLock::new();
     R.get_or_init(|| {
-        Regex::new(r"^(\d{4})年(\d{1,2})月(\d{1,2})日\s*(?:星期|周)?[一二三四五六日天]?\s*(?:农历\S*)?\s*$")
+        Regex::new(
+            r"^(?P<src>(?:来源[:：]\s*)?[\p{Han}A-Za-z]{0,12}?(?:日报|晚报|早报|报|新闻网|网|客户端)\s*)?(?P<y>\d{4})年(?P<m>\d{1,2})月(?P<d>\d{1,2})日\s*(?:星期|周)?[一二三四五六日天]?\s*(?:农历\S*)?\s*$",
+        )
             .expect("masthead regex")
     })
 }
@@ -318,15 +320,18 @@ pub fn segment(text: &str) -> Page {
     for (i, b) in blocks.iter().enumerate() {
         let next = blocks[i + 1..]
             .iter()
-            .find(|n| !matches!(n.kind, Kind::Credit | Kind::Marker));
+            .find(|n| !matches!(n.kind, Kind::Credit | Kind::Marker | Kind::Masthead));
         match b.kind {
             Kind::Masthead => {
-                if page.masthead.is_none() && articles.is_empty() && cur.is_none() {
-                    let c = masthead_re().captures(b.lines[0]).expect("matched");
+                let c = masthead_re().captures(b.lines[0]).expect("matched");
+                // a bare date line counts at the top of the page; a line naming the paper
+                // or source (江门日报 2024年4月10日, 来源：某报 …) wherever it stands
+                let top = articles.is_empty() && cur.is_none();
+                if page.masthead.is_none() && (top || c.name("src").is_some()) {
                     page.masthead = NaiveDate::from_ymd_opt(
-                        c[1].parse().unwrap_or(0),
-                        c[2].parse().unwrap_or(0),
-                        c[3].parse().unwrap_or(0),
+                        c["y"].parse().unwrap_or(0),
+                        c["m"].parse().unwrap_or(0),
+                        c["d"].parse().unwrap_or(0),
                     );
                 }
             }
@@ -472,6 +477,18 @@ mod tests {
             "2024年3月6日 星期三\n\n大标题在此\n\n新华社北京3月5日电（记者 张三）正文开始，没有结束\n\n（下转第二版）\n\n继续正文。\n\n一、加快发展\n\n分项正文。",
         );
         assert_eq!(page.masthead, NaiveDate::from_ymd_opt(2024, 3, 6));
+        for (line, date) in [
+            ("某州日报 2024年4月10日", (2024, 4, 10)),
+            ("来源：某州晚报 2021年11月3日 星期三", (2021, 11, 3)),
+            ("某市新闻网 2019年1月2日", (2019, 1, 2)),
+        ] {
+            let text = format!("{line}\n\n某地召开会议\n\n会议指出，要抓好落实。");
+            assert_eq!(segment(&text).masthead, NaiveDate::from_ymd_opt(date.0, date.1, date.2), "{line}");
+            let below = format!("某地召开会议\n\n{line}\n\n会议指出，要抓好落实。");
+            let page = segment(&below);
+            assert_eq!(page.masthead, NaiveDate::from_ymd_opt(date.0, date.1, date.2), "{line}");
+            assert_eq!(page.articles.len(), 1, "{line}");
+        }
         assert_eq!(page.articles.len(), 1);
         let a = &page.articles[0];
         assert_eq!(
