@@ -90,7 +90,12 @@ fn page_date(dom: &Dom) -> Option<String> {
         let m = dom.select(sel);
         if let Some(v) = m.attr("content") {
             if let Some(c) = re.captures(&v) {
-                return Some(format!("{}年{}月{}日", &c[1], c[2].parse::<u32>().ok()?, c[3].parse::<u32>().ok()?));
+                return Some(format!(
+                    "{}年{}月{}日",
+                    &c[1],
+                    c[2].parse::<u32>().ok()?,
+                    c[3].parse::<u32>().ok()?
+                ));
             }
         }
     }
@@ -188,9 +193,14 @@ mod tests {
         let text = main_text(&html);
         assert!(text.starts_with("某区召开重点项目推进会\n\n"), "{text}");
         let dated = html.replace("来源：某区新闻网", "来源：某区新闻网 2022-06-30 09:12");
-        assert!(main_text(&dated).starts_with("2022年6月30日\n\n某区召开"), "{}", main_text(&dated));
+        assert!(
+            main_text(&dated).starts_with("2022年6月30日\n\n某区召开"),
+            "{}",
+            main_text(&dated)
+        );
         assert!(text.contains("完成年度计划的百分之八十五"));
-        for chrome in ["首页", "相关新闻", "另一条新闻", "版权所有", "网友评论"] {
+        for chrome in ["首页", "相关新闻", "另一条新闻", "版权所有", "网友评论"]
+        {
             assert!(!text.contains(chrome), "{chrome} in {text}");
         }
     }

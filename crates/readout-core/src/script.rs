@@ -43,7 +43,8 @@ mod tests {
 
     #[test]
     fn converts_traditional_and_leaves_simplified() {
-        let t = "中山市召開推進新型工業化大會，市委書記出席會議並講話。會議強調，要堅持高質量發展。";
+        let t =
+            "中山市召開推進新型工業化大會，市委書記出席會議並講話。會議強調，要堅持高質量發展。";
         let s = to_simplified(t).expect("traditional");
         assert_eq!(
             s,

@@ -14,7 +14,7 @@ const MIGRATIONS: &[&str] = &[
     "
     CREATE TABLE documents (
         id INTEGER PRIMARY KEY,
-        hash TEXT NOT NULL UNIQUE,          -- blake3 of the raw bytes
+        hash TEXT NOT NULL UNIQUE,          -- blake3 of the URL (if any) and the raw bytes
         source TEXT NOT NULL,               -- file path, or archive path
         url TEXT,                           -- WARC target URI or the jsonl `url`
         fetched TEXT,                       -- WARC-Date

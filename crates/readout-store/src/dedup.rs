@@ -127,14 +127,24 @@ mod tests {
     #[test]
     fn a_small_edit_is_near_a_different_story_is_far() {
         let a = minhash(STORY).unwrap();
-        let edited = STORY.replace("三百二十公里", "三百一十公里").replace("本报讯", "");
+        let edited = STORY
+            .replace("三百二十公里", "三百一十公里")
+            .replace("本报讯", "");
         let b = minhash(&edited).unwrap();
-        assert!(similarity(&a, &b) >= NEAR_JACCARD, "similarity {}", similarity(&a, &b));
+        assert!(
+            similarity(&a, &b) >= NEAR_JACCARD,
+            "similarity {}",
+            similarity(&a, &b)
+        );
         let other = "某区举行招商引资项目集中签约仪式，现场签约项目二十个，总投资额超过一百亿元，\
             涵盖新能源、智能制造、生物医药等领域。区委书记在致辞中表示，将持续优化营商环境，\
             为企业提供全周期服务，推动项目早落地、早投产、早见效。";
         let c = minhash(other).unwrap();
-        assert!(similarity(&a, &c) < 0.2, "similarity {}", similarity(&a, &c));
+        assert!(
+            similarity(&a, &c) < 0.2,
+            "similarity {}",
+            similarity(&a, &c)
+        );
         // near signatures share a band key; far ones do not
         let (ka, kb, kc) = (band_keys(&a), band_keys(&b), band_keys(&c));
         assert!(ka.iter().zip(kb.iter()).any(|(x, y)| x == y));

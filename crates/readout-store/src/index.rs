@@ -128,8 +128,7 @@ fn key(s: &str) -> String {
 
 impl SearchIndex {
     pub fn open(dir: &Path) -> Result<SearchIndex> {
-        std::fs::create_dir_all(dir)
-            .with_context(|| format!("cannot create {}", dir.display()))?;
+        std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
         let (schema, f) = schema();
         let mmap = tantivy::directory::MmapDirectory::open(dir)
             .with_context(|| format!("cannot open the index in {}", dir.display()))?;

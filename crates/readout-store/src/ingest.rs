@@ -103,8 +103,17 @@ struct Seq {
     msg: Msg,
 }
 
-fn hash_of(bytes: &[u8]) -> String {
-    blake3::hash(bytes).to_hex().to_string()
+/// A document's identity: its bytes, and its URL when it has one (the same page fetched
+/// from two addresses is two documents whose articles are duplicates; the same file read
+/// from two paths is one document).
+fn hash_of(r: &Record) -> blake3::Hash {
+    let mut h = blake3::Hasher::new();
+    if let Some(u) = &r.url {
+        h.update(u.as_bytes());
+        h.update(b"\n");
+    }
+    h.update(&r.bytes);
+    h.finalize()
 }
 
 /// Decodes and analyses one record; errors become skip reasons.
@@ -197,9 +206,10 @@ pub fn ingest(
                         })
                         .context("ingest stopped")?,
                     Item::Record(r) => {
-                        let hash = hash_of(&r.bytes);
+                        let full = hash_of(&r);
+                        let hash = full.to_hex().to_string();
                         let mut key = [0u8; 16];
-                        key.copy_from_slice(&blake3::hash(&r.bytes).as_bytes()[..16]);
+                        key.copy_from_slice(&full.as_bytes()[..16]);
                         let stored: bool = known
                             .query_row("SELECT 1 FROM documents WHERE hash = ?1", [&hash], |_| {
                                 Ok(())

@@ -74,9 +74,11 @@ impl Store {
     /// the index did not (an ingest was killed between the two commits).
     fn catch_up(&mut self) -> Result<()> {
         let mark = self.index.watermark()?;
-        let max: i64 = self
-            .conn
-            .query_row("SELECT coalesce(max(id), 0) FROM articles", [], |r| r.get(0))?;
+        let max: i64 =
+            self.conn
+                .query_row("SELECT coalesce(max(id), 0) FROM articles", [], |r| {
+                    r.get(0)
+                })?;
         if max <= mark {
             return Ok(());
         }

@@ -1,8 +1,8 @@
 //! Reading the store: search results, indicator series, articles, people. The CLI's
 //! `--json` output and the HTTP API serialise these same structures.
 
-use crate::index::{Filters, Hit, IndexedArticle};
 use crate::Store;
+use crate::index::{Filters, Hit, IndexedArticle};
 use anyhow::Result;
 use rusqlite::{Connection, OptionalExtension, params};
 use serde::Serialize;
@@ -55,8 +55,11 @@ pub fn indexed_article(conn: &Connection, row: i64) -> Result<OwnedIndexed> {
     )?;
     let mut en = summary_en.unwrap_or_default();
     let mut kinds: Vec<String> = Vec::new();
-    let mut stmt = conn.prepare_cached("SELECT kind, en FROM facts WHERE article = ?1 ORDER BY id")?;
-    for r in stmt.query_map([row], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))? {
+    let mut stmt =
+        conn.prepare_cached("SELECT kind, en FROM facts WHERE article = ?1 ORDER BY id")?;
+    for r in stmt.query_map([row], |r| {
+        Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))
+    })? {
         let (kind, fact_en) = r?;
         en.push('\n');
         en.push_str(&fact_en);
@@ -71,7 +74,11 @@ pub fn indexed_article(conn: &Connection, row: i64) -> Result<OwnedIndexed> {
          WHERE m.article = ?1",
     )?;
     for r in stmt.query_map([row], |r| {
-        Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?))
+        Ok((
+            r.get::<_, String>(0)?,
+            r.get::<_, String>(1)?,
+            r.get::<_, String>(2)?,
+        ))
     })? {
         let (kind, name, name_en) = r?;
         let list = match kind.as_str() {
@@ -358,7 +365,11 @@ pub fn person(conn: &Connection, name: &str) -> Result<Option<PersonView>> {
     )?;
     let mut articles: Vec<i64> = Vec::new();
     for r in stmt.query_map([entity], |r| {
-        Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?))
+        Ok((
+            r.get::<_, String>(0)?,
+            r.get::<_, String>(1)?,
+            r.get::<_, String>(2)?,
+        ))
     })? {
         let (date, json, article_id) = r?;
         let v: serde_json::Value = serde_json::from_str(&json)?;
@@ -381,7 +392,8 @@ pub fn person(conn: &Connection, name: &str) -> Result<Option<PersonView>> {
             });
         }
     }
-    let mut stmt = conn.prepare_cached("SELECT DISTINCT article FROM mentions WHERE entity = ?1")?;
+    let mut stmt =
+        conn.prepare_cached("SELECT DISTINCT article FROM mentions WHERE entity = ?1")?;
     for r in stmt.query_map([entity], |r| r.get(0))? {
         articles.push(r?);
     }
@@ -392,7 +404,11 @@ pub fn person(conn: &Connection, name: &str) -> Result<Option<PersonView>> {
     )?;
     for art in articles {
         for r in stmt.query_map([art], |r| {
-            Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?))
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+            ))
         })? {
             let (published, json, article_id) = r?;
             let v: serde_json::Value = serde_json::from_str(&json)?;

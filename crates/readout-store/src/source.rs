@@ -314,7 +314,10 @@ fn record_of_warc(rec: warc::WarcRecord, source: &str) -> Item {
         "conversion" | "resource" => (rec.body.clone(), rec.content_type.clone()),
         other => return skip("not_a_response", format!("a {other} record")),
     };
-    let ct = content_type.clone().unwrap_or_default().to_ascii_lowercase();
+    let ct = content_type
+        .clone()
+        .unwrap_or_default()
+        .to_ascii_lowercase();
     let textual = ct.is_empty()
         || ct.starts_with("text/")
         || ct.contains("html")

@@ -175,7 +175,9 @@ impl Iterator for WarcReader {
                                 }
                                 return Some(WarcItem::Bad {
                                     reason: "junk",
-                                    detail: format!("bytes that are not a WARC record near byte {at}"),
+                                    detail: format!(
+                                        "bytes that are not a WARC record near byte {at}"
+                                    ),
                                 });
                             }
                         }
@@ -412,16 +414,39 @@ mod tests {
     #[test]
     fn reads_records_in_order() {
         let mut w = Vec::new();
-        write_record(&mut w, "warcinfo", "", "2024-01-01T00:00:00Z", b"software: t");
-        write_record(&mut w, "response", "http://a/1", "2024-01-02T00:00:00Z", &http("<p>一</p>"));
-        write_record(&mut w, "response", "http://a/2", "2024-01-02T00:00:00Z", &http("<p>二</p>"));
+        write_record(
+            &mut w,
+            "warcinfo",
+            "",
+            "2024-01-01T00:00:00Z",
+            b"software: t",
+        );
+        write_record(
+            &mut w,
+            "response",
+            "http://a/1",
+            "2024-01-02T00:00:00Z",
+            &http("<p>一</p>"),
+        );
+        write_record(
+            &mut w,
+            "response",
+            "http://a/2",
+            "2024-01-02T00:00:00Z",
+            &http("<p>二</p>"),
+        );
         let items = read_all(w);
         assert_eq!(uris(&items), ["", "http://a/1", "http://a/2"]);
-        let WarcItem::Record(r) = &items[1] else { panic!() };
+        let WarcItem::Record(r) = &items[1] else {
+            panic!()
+        };
         assert_eq!(r.kind, "response");
         let h = http_response(&r.body).unwrap();
         assert_eq!(h.status, 200);
-        assert_eq!(charset_of(h.content_type.as_deref().unwrap()).as_deref(), Some("utf-8"));
+        assert_eq!(
+            charset_of(h.content_type.as_deref().unwrap()).as_deref(),
+            Some("utf-8")
+        );
         assert_eq!(h.body, "<p>一</p>".as_bytes());
     }
 
@@ -431,16 +456,27 @@ mod tests {
             let mut w = Vec::new();
             write_record(&mut w, "response", "http://a/1", "d", &http("<p>一</p>"));
             let mut bad = Vec::new();
-            write_record(&mut bad, "response", "http://a/bad", "d", &http("<p>坏</p>"));
+            write_record(
+                &mut bad,
+                "response",
+                "http://a/bad",
+                "d",
+                &http("<p>坏</p>"),
+            );
             let len = http("<p>坏</p>").len() as i64;
-            let bad = String::from_utf8(bad)
-                .unwrap()
-                .replace(&format!("Content-Length: {len}"), &format!("Content-Length: {}", len + delta));
+            let bad = String::from_utf8(bad).unwrap().replace(
+                &format!("Content-Length: {len}"),
+                &format!("Content-Length: {}", len + delta),
+            );
             w.extend_from_slice(bad.as_bytes());
             write_record(&mut w, "response", "http://a/3", "d", &http("<p>三</p>"));
             write_record(&mut w, "response", "http://a/4", "d", &http("<p>四</p>"));
             let got = uris(&read_all(w));
-            assert_eq!(got, ["http://a/1", "!bad_length", "http://a/3", "http://a/4"], "delta {delta}");
+            assert_eq!(
+                got,
+                ["http://a/1", "!bad_length", "http://a/3", "http://a/4"],
+                "delta {delta}"
+            );
         }
     }
 
@@ -448,13 +484,34 @@ mod tests {
     fn junk_truncation_and_huge_bodies_are_reported() {
         let mut w = b"garbage line\r\nmore garbage\r\n".to_vec();
         write_record(&mut w, "response", "http://a/1", "d", &http("<p>一</p>"));
-        write_record(&mut w, "response", "http://a/big", "d", &http(&"长".repeat(1 << 19)));
+        write_record(
+            &mut w,
+            "response",
+            "http://a/big",
+            "d",
+            &http(&"长".repeat(1 << 19)),
+        );
         write_record(&mut w, "response", "http://a/3", "d", &http("<p>三</p>"));
         let mut t = Vec::new();
-        write_record(&mut t, "response", "http://a/4", "d", &http("<p>四四四四</p>"));
+        write_record(
+            &mut t,
+            "response",
+            "http://a/4",
+            "d",
+            &http("<p>四四四四</p>"),
+        );
         w.extend_from_slice(&t[..t.len() - 10]);
         let got = uris(&read_all(w));
-        assert_eq!(got, ["!junk", "http://a/1", "!too_large", "http://a/3", "!truncated"]);
+        assert_eq!(
+            got,
+            [
+                "!junk",
+                "http://a/1",
+                "!too_large",
+                "http://a/3",
+                "!truncated"
+            ]
+        );
     }
 
     #[test]
@@ -464,12 +521,20 @@ mod tests {
         let mut gz = Vec::new();
         for i in 0..3 {
             let mut rec = Vec::new();
-            write_record(&mut rec, "conversion", &format!("http://a/{i}"), "d", "文本".as_bytes());
+            write_record(
+                &mut rec,
+                "conversion",
+                &format!("http://a/{i}"),
+                "d",
+                "文本".as_bytes(),
+            );
             let mut e = GzEncoder::new(Vec::new(), Compression::fast());
             e.write_all(&rec).unwrap();
             gz.extend(e.finish().unwrap());
         }
-        let r = io::BufReader::new(flate2::bufread::MultiGzDecoder::new(io::Cursor::new(gz.clone())));
+        let r = io::BufReader::new(flate2::bufread::MultiGzDecoder::new(io::Cursor::new(
+            gz.clone(),
+        )));
         let got: Vec<_> = WarcReader::new(Box::new(r), 1 << 20).collect();
         assert_eq!(uris(&got), ["http://a/0", "http://a/1", "http://a/2"]);
         // cut inside the last member: two records, then a truncation

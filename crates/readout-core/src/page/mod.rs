@@ -483,10 +483,18 @@ mod tests {
             ("某市新闻网 2019年1月2日", (2019, 1, 2)),
         ] {
             let text = format!("{line}\n\n某地召开会议\n\n会议指出，要抓好落实。");
-            assert_eq!(segment(&text).masthead, NaiveDate::from_ymd_opt(date.0, date.1, date.2), "{line}");
+            assert_eq!(
+                segment(&text).masthead,
+                NaiveDate::from_ymd_opt(date.0, date.1, date.2),
+                "{line}"
+            );
             let below = format!("某地召开会议\n\n{line}\n\n会议指出，要抓好落实。");
             let page = segment(&below);
-            assert_eq!(page.masthead, NaiveDate::from_ymd_opt(date.0, date.1, date.2), "{line}");
+            assert_eq!(
+                page.masthead,
+                NaiveDate::from_ymd_opt(date.0, date.1, date.2),
+                "{line}"
+            );
             assert_eq!(page.articles.len(), 1, "{line}");
         }
         assert_eq!(page.articles.len(), 1);
