@@ -5,7 +5,7 @@
 //! from version `i` to `i + 1`, each in its own transaction.
 
 use anyhow::{Context, Result, bail};
-use rusqlite::Connection;
+pub use rusqlite::Connection;
 use std::path::Path;
 
 /// Migrations in order; never edit one that has shipped, add a new one.

@@ -128,6 +128,12 @@ fn key(s: &str) -> String {
 
 impl SearchIndex {
     pub fn open(dir: &Path) -> Result<SearchIndex> {
+        Self::open_with(dir, false)
+    }
+
+    /// Opens the index; with `watch`, the reader follows commits made by other processes
+    /// (a server while `ingest` runs).
+    pub fn open_with(dir: &Path, watch: bool) -> Result<SearchIndex> {
         std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
         let (schema, f) = schema();
         let mmap = tantivy::directory::MmapDirectory::open(dir)
@@ -145,7 +151,11 @@ impl SearchIndex {
         );
         let reader = index
             .reader_builder()
-            .reload_policy(ReloadPolicy::Manual)
+            .reload_policy(if watch {
+                ReloadPolicy::OnCommitWithDelay
+            } else {
+                ReloadPolicy::Manual
+            })
             .try_into()?;
         Ok(SearchIndex { index, reader, f })
     }

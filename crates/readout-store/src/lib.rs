@@ -27,8 +27,8 @@ pub struct Store {
     pub index: SearchIndex,
 }
 
-pub(crate) const DB_FILE: &str = "readout.sqlite";
-const INDEX_DIR: &str = "index";
+pub const DB_FILE: &str = "readout.sqlite";
+pub const INDEX_DIR: &str = "index";
 
 impl Store {
     /// Opens the store for writing, creating it if needed, and re-indexes any article the

@@ -33,6 +33,8 @@ enum Command {
     Search(store_cmds::SearchArgs),
     /// Indicator series: the same indicator's achievements and targets over time, per place.
     Track(store_cmds::TrackArgs),
+    /// HTTP JSON API and web pages over the store (127.0.0.1:8080 by default).
+    Serve(store_cmds::ServeArgs),
 }
 
 #[derive(Parser)]
@@ -100,6 +102,7 @@ fn main() -> ExitCode {
         Command::Ingest(args) => store_cmds::ingest(args),
         Command::Search(args) => store_cmds::search(args),
         Command::Track(args) => store_cmds::track(args),
+        Command::Serve(args) => store_cmds::serve(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

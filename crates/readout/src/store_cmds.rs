@@ -252,3 +252,30 @@ pub fn track(args: TrackArgs) -> Result<()> {
     }
     Ok(())
 }
+
+#[derive(Parser)]
+pub struct ServeArgs {
+    #[arg(long, default_value_os_t = default_db())]
+    db: PathBuf,
+    /// Address to listen on. The default is loopback only; listening on another address
+    /// exposes the store to that network.
+    #[arg(long, default_value = "127.0.0.1:8080")]
+    addr: std::net::SocketAddr,
+    /// Accept documents over HTTP (`POST /api/ingest`); off unless given.
+    #[arg(long)]
+    allow_ingest: bool,
+}
+
+pub fn serve(args: ServeArgs) -> Result<()> {
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("cannot start the server runtime")?;
+    rt.block_on(readout_server::serve(
+        readout_server::Config {
+            db: args.db,
+            allow_ingest: args.allow_ingest,
+        },
+        args.addr,
+    ))
+}
