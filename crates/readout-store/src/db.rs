@@ -37,7 +37,8 @@ const MIGRATIONS: &[&str] = &[
         text TEXT NOT NULL,
         published TEXT NOT NULL,
         json TEXT NOT NULL,                 -- the article as `extract --format json` gives it
-        minhash BLOB                        -- 64 × u64 little-endian; NULL for short texts
+        minhash BLOB,                       -- 64 × u64 little-endian; NULL for short texts
+        figures TEXT NOT NULL DEFAULT ''    -- the figures the text states, space-separated
     );
     CREATE TABLE bands (                    -- MinHash LSH: one key per band of 4 hashes
         band INTEGER NOT NULL,

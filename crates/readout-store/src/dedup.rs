@@ -1,10 +1,12 @@
 //! Duplicate detection. Exact copies share the hash of their normalised text (which is also
 //! the article's id); near copies (the same report re-posted with a changed byline, a
-//! corrected figure, a different lead) are found by MinHash over character shingles with
+//! site's lead sentence, an edited phrase) are found by MinHash over character shingles with
 //! locality-sensitive hashing: 64 minimum hashes cut into 16 bands of 4, each band stored as
 //! one indexed key. Two texts whose shingle sets have Jaccard similarity J share a band with
 //! probability 1 − (1 − J⁴)¹⁶ (0.9998 at J = 0.8, 0.12 at J = 0.3); candidates that share a
-//! band are then compared on all 64 values and kept at [`NEAR_JACCARD`] or more.
+//! band are then compared on all 64 values and kept at [`NEAR_JACCARD`] or more, and only
+//! if their figures agree ([`figures_compatible`]): the same words with other numbers are
+//! another month's report, not a copy.
 
 /// Estimated Jaccard similarity of shingle sets at or above which two texts are copies.
 pub const NEAR_JACCARD: f64 = 0.8;
@@ -89,6 +91,37 @@ pub fn band_keys(sig: &[u64; HASHES]) -> [i64; BANDS] {
     })
 }
 
+/// The figures a text states (runs of Arabic digits, with decimal points), sorted and
+/// unique. Two texts are copies only if one's figures include the other's: formulaic
+/// reports (monthly statistics in the same words) differ in nothing but their figures and
+/// are not copies, while a repost keeps every figure and may add a date.
+pub fn figures(text: &str) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    let mut cur = String::new();
+    for c in text.chars().chain(std::iter::once(' ')) {
+        let c = match c {
+            '０'..='９' => char::from_u32(c as u32 - '０' as u32 + '0' as u32).unwrap_or(c),
+            c => c,
+        };
+        if c.is_ascii_digit() || (c == '.' && !cur.is_empty()) {
+            cur.push(c);
+        } else if !cur.is_empty() {
+            out.push(cur.trim_end_matches('.').to_string());
+            cur.clear();
+        }
+    }
+    out.sort();
+    out.dedup();
+    out
+}
+
+/// True when one sorted figure list contains the other.
+pub fn figures_compatible(a: &[String], b: &[String]) -> bool {
+    let subset =
+        |small: &[String], big: &[String]| small.iter().all(|x| big.binary_search(x).is_ok());
+    subset(a, b) || subset(b, a)
+}
+
 /// Estimated Jaccard similarity: the share of equal minimum hashes.
 pub fn similarity(a: &[u64; HASHES], b: &[u64; HASHES]) -> f64 {
     a.iter().zip(b).filter(|(x, y)| x == y).count() as f64 / HASHES as f64
@@ -150,6 +183,24 @@ mod tests {
         assert!(ka.iter().zip(kb.iter()).any(|(x, y)| x == y));
         assert!(!ka.iter().zip(kc.iter()).any(|(x, y)| x == y));
         assert_eq!(from_blob(&to_blob(&a)), Some(a));
+    }
+
+    #[test]
+    fn same_words_other_figures_are_not_copies() {
+        let jan = "某市统计局发布数据，1月全市规模以上工业增加值同比增长5.2%，固定资产投资增长3.1%，\
+            社会消费品零售总额增长4.4%，全市居民消费价格同比上涨0.3%，工业生产者出厂价格同比下降1.2%，\
+            全市城镇新增就业1.2万人，城镇调查失业率为5.1%，全市经济运行总体平稳、稳中有进。";
+        let feb = jan
+            .replace("1月", "2月")
+            .replace("5.2%", "5.6%")
+            .replace("3.1%", "2.7%");
+        let (a, b) = (minhash(jan).unwrap(), minhash(&feb).unwrap());
+        assert!(similarity(&a, &b) >= NEAR_JACCARD, "the words are the same");
+        assert!(!figures_compatible(&figures(jan), &figures(&feb)));
+        // a repost that adds a dateline keeps every figure
+        let repost = format!("（2024年3月5日）{jan}");
+        assert!(figures_compatible(&figures(jan), &figures(&repost)));
+        assert_eq!(figures("增长５.２%，共3.3万亩，第3次"), ["3", "3.3", "5.2"]);
     }
 
     #[test]

@@ -398,8 +398,9 @@ fn store_one(
             )
             .optional()?;
         let sig = dedup::minhash(&art.text);
+        let figures = dedup::figures(&art.text);
         let near = match (&exact, &sig) {
-            (None, Some(sig)) => near_copy(tx, sig)?,
+            (None, Some(sig)) => near_copy(tx, sig, &figures)?,
             _ => None,
         };
         if let Some((of, kind, similarity)) = exact
@@ -420,8 +421,8 @@ fn store_one(
         let lang = json["language"].as_str().unwrap_or("zh").to_string();
         tx.execute(
             "INSERT INTO articles (article_id, document, idx, language, headline, headline_en, \
-             summary_en, text, published, json, minhash) \
-             VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11)",
+             summary_en, text, published, json, minhash, figures) \
+             VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12)",
             params![
                 id,
                 doc_row,
@@ -434,6 +435,7 @@ fn store_one(
                 published,
                 json.to_string(),
                 sig.as_ref().map(dedup::to_blob),
+                figures.join(" "),
             ],
         )?;
         let row = tx.last_insert_rowid();
@@ -520,21 +522,36 @@ fn store_one(
 
 /// The stored article most similar to signature `sig`, if one reaches
 /// [`dedup::NEAR_JACCARD`]: candidates share a band key, then all hashes are compared.
-fn near_copy(tx: &Transaction, sig: &[u64; dedup::HASHES]) -> Result<Option<(String, f64)>> {
+fn near_copy(
+    tx: &Transaction,
+    sig: &[u64; dedup::HASHES],
+    figures: &[String],
+) -> Result<Option<(String, f64)>> {
     let mut stmt = tx.prepare_cached(
-        "SELECT DISTINCT a.article_id, a.minhash FROM bands b JOIN articles a ON a.id = b.article \
-         WHERE b.band = ?1 AND b.key = ?2",
+        "SELECT DISTINCT a.article_id, a.minhash, a.figures FROM bands b \
+         JOIN articles a ON a.id = b.article WHERE b.band = ?1 AND b.key = ?2",
     )?;
     let mut best: Option<(String, f64)> = None;
     for (band, key) in dedup::band_keys(sig).iter().enumerate() {
         let rows = stmt.query_map(params![band as i64, key], |r| {
-            Ok((r.get::<_, String>(0)?, r.get::<_, Vec<u8>>(1)?))
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, Vec<u8>>(1)?,
+                r.get::<_, String>(2)?,
+            ))
         })?;
         for r in rows {
-            let (id, blob) = r?;
+            let (id, blob, other_figures) = r?;
             let Some(other) = dedup::from_blob(&blob) else {
                 continue;
             };
+            let other_figures: Vec<String> = other_figures
+                .split_whitespace()
+                .map(str::to_string)
+                .collect();
+            if !dedup::figures_compatible(figures, &other_figures) {
+                continue;
+            }
             let s = dedup::similarity(sig, &other);
             if s >= dedup::NEAR_JACCARD && best.as_ref().is_none_or(|(_, b)| s > *b) {
                 best = Some((id, s));

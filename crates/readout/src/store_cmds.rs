@@ -185,6 +185,7 @@ pub fn search(args: SearchArgs) -> Result<()> {
         writeln!(out, "{}", serde_json::to_string(&r)?)?;
         return Ok(());
     }
+    let tty = std::io::stdout().is_terminal();
     writeln!(out, "{} articles match", r.total)?;
     for (i, h) in r.hits.iter().enumerate() {
         writeln!(out)?;
@@ -202,10 +203,31 @@ pub fn search(args: SearchArgs) -> Result<()> {
         if !h.headline_en.is_empty() && !h.headline.is_empty() {
             writeln!(out, "   {}", h.headline)?;
         }
-        writeln!(out, "   {}", h.snippet.replace('\n', " "))?;
+        writeln!(
+            out,
+            "   {}",
+            highlight(&h.snippet_html, tty).replace('\n', " ")
+        )?;
         writeln!(out, "   article {}  (score {:.2})", h.article_id, h.score)?;
     }
     Ok(())
+}
+
+/// A snippet's HTML for a terminal: matched words in bold (or between ** when piped).
+fn highlight(html: &str, tty: bool) -> String {
+    let (on, off) = if tty {
+        ("\x1b[1m", "\x1b[0m")
+    } else {
+        ("**", "**")
+    };
+    html.replace("<b>", on)
+        .replace("</b>", off)
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&#x27;", "'")
+        .replace("&amp;", "&")
 }
 
 #[derive(Parser)]

@@ -35,7 +35,7 @@ pub struct EventFact {
     pub participants: Vec<Participant>,
 }
 
-const MEETING_WORDS: &str = "常委会会议|常务会议|工作会议|全体会议|扩大会议|专题会议|座谈会|推进会|总结会|动员会|调度会|研讨会|发布会|新闻发布会|交流会|推介会|招商会|洽谈会|联席会议|全会|大会|会议|论坛|峰会|博览会|签约仪式|开幕式|仪式";
+const MEETING_WORDS: &str = "常委会会议|常务会议|工作会议|全体会议|扩大会议|专题会议|座谈会|推进会|总结会|动员会|调度会|研讨会|发布会|新闻发布会|交流会|推介会|招商会|洽谈会|联席会议|学习会|培训会|部署会|协调会|汇报会|现场会|表彰会|观摩会|全会|大会|会议|论坛|峰会|博览会|签约仪式|开幕式|仪式";
 
 fn verb_first_re() -> &'static Regex {
     static R: OnceLock<Regex> = OnceLock::new();
@@ -80,6 +80,14 @@ pub fn name_en(name: &str) -> String {
         ("新闻发布会", "press conference"),
         ("发布会", "launch event"),
         ("推介会", "promotion event"),
+        ("学习会", "study session"),
+        ("培训会", "training session"),
+        ("部署会", "deployment meeting"),
+        ("协调会", "coordination meeting"),
+        ("汇报会", "briefing"),
+        ("现场会", "on-site meeting"),
+        ("表彰会", "commendation meeting"),
+        ("观摩会", "observation meeting"),
         ("论坛", "forum"),
         ("峰会", "summit"),
         ("签约仪式", "signing ceremony"),

@@ -3,14 +3,31 @@
 //! phrase needs English: organisation and document names, indicator subjects, headlines.
 //!
 //! `render` writes a phrase word by word: the longest glossary entry at each position,
-//! else the jieba word's own glossary entry, else its pinyin (marked as such only by its
-//! form; a user adds the term to their glossary to fix it).
+//! else a place's English, else the jieba word's gloss from `data/cedict.tsv` (80,000
+//! common words, generated from CC-CEDICT, CC BY-SA 4.0, by `tools/gen_cedict_gloss.py`),
+//! else its pinyin. Only glossary and place renderings count as known; a user adds a term to
+//! their glossary to fix the rest.
 
 use crate::person::pinyin::{capitalise, data_rows, given_char, join_syllables};
 use std::collections::HashMap;
 use std::sync::{OnceLock, RwLock};
 
 const TERMS_TSV: &str = include_str!("data/terms.tsv");
+const CEDICT_TSV: &str = include_str!("data/cedict.tsv");
+
+/// The dictionary fallback: one gloss per word.
+fn cedict(word: &str) -> Option<&'static str> {
+    static D: OnceLock<HashMap<&'static str, &'static str>> = OnceLock::new();
+    D.get_or_init(|| {
+        CEDICT_TSV
+            .lines()
+            .filter(|l| !l.starts_with('#'))
+            .filter_map(|l| l.split_once('\t'))
+            .collect()
+    })
+    .get(word)
+    .copied()
+}
 
 struct Glossary {
     terms: HashMap<String, String>,
@@ -130,7 +147,10 @@ pub fn render(zh: &str) -> (String, bool) {
                     out.push(word.to_string());
                 } else if word.chars().any(crate::page::is_han) {
                     all_known = false;
-                    out.push(pinyin_word(word));
+                    match cedict(word) {
+                        Some(en) if n > 1 => out.push(en.to_string()),
+                        _ => out.push(pinyin_word(word)),
+                    }
                 }
                 i += n;
             }
@@ -183,6 +203,10 @@ mod tests {
         );
         let (en, known) = render("龙舟赛");
         assert!(!known && !en.is_empty());
+        // words outside the glossary: the dictionary's gloss, else pinyin; never "known"
+        assert_eq!(cedict("水质"), Some("water quality"));
+        let (en, known) = render("水质达标率");
+        assert!(!known && en.contains("water quality"), "{en}");
     }
 
     #[test]

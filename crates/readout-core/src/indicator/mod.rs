@@ -119,6 +119,7 @@ const TARGET_CUES: &[&str] = &[
 ];
 const FORECAST_CUES: &[&str] = &["预计", "有望", "预期", "预估"];
 const LEADING_CUES: &[&str] = &[
+    "现有",
     "目标是",
     "目标为",
     "任务是",
@@ -176,11 +177,30 @@ fn clause_bounds(text: &str, s: Span) -> (usize, usize) {
     let start = text[lo..s.start].rfind(CLAUSE_BREAKS).map_or(lo, |i| {
         lo + i + text[lo + i..].chars().next().map_or(1, char::len_utf8)
     });
-    let end = text[s.end..hi]
+    let mut end = text[s.end..hi]
         .find(CLAUSE_BREAKS)
         .map_or(hi, |i| s.end + i);
+    // a list of quantities joined by 、 is a list of clauses (新建管网300公里、改造小区120个)
+    let ends_quantity = |t: &str| {
+        t.chars()
+            .next_back()
+            .is_some_and(|c| c.is_ascii_digit() || c == '%' || LIST_UNIT_ENDS.contains(c))
+    };
+    let mut start = start;
+    for (i, _) in text[start..s.start].rmatch_indices('、') {
+        if ends_quantity(&text[start..start + i]) {
+            start += i + '、'.len_utf8();
+            break;
+        }
+    }
+    if text[s.end..end].starts_with('、') {
+        end = s.end;
+    }
     (start, end)
 }
+
+/// Last characters of a quantity that a list's 、 may follow.
+const LIST_UNIT_ENDS: &str = "亩个家条项所座户人元里米吨台辆套栋间处次份株棵头只倍成";
 
 /// The subject after a count's measure word: up to the first verb, preposition or
 /// particle that ends the noun phrase (8条央督河涌|已基本实现…), at most 16 characters.
@@ -227,13 +247,30 @@ fn status_of(cues: &str) -> Status {
             target = Some(target.map_or(i, |t| t.min(i)));
         }
     }
-    let achieved = first(&["已", "完成", "累计", "实现", "截至", "共有"]);
+    let achieved = first(ACHIEVED_CUES);
     match (target, achieved) {
         (Some(t), Some(a)) if a < t => Status::Achieved,
         (Some(_), _) => Status::Target,
         _ => Status::Achieved,
     }
 }
+
+/// The previous indicator of a sentence: (sentence index, clause end, status, period,
+/// period end).
+type ListState = (usize, usize, Status, Option<String>, Option<String>);
+
+/// True when a clause carries any status cue of its own.
+fn has_cue(cues: &str) -> bool {
+    FORECAST_CUES.iter().any(|c| cues.contains(c))
+        || TARGET_CUES
+            .iter()
+            .filter(|w| **w != "到")
+            .any(|c| cues.contains(c))
+        || ACHIEVED_CUES.iter().any(|c| cues.contains(c))
+}
+
+/// Verbs and words that state an achievement.
+const ACHIEVED_CUES: &[&str] = &["已", "完成", "累计", "实现", "截至", "共有", "现有"];
 
 /// "2024" → "2024"; "2023-01" to "2023-11" → "January–November 2023".
 pub fn period_en(start: &str, end: Option<&str>) -> String {
@@ -334,6 +371,10 @@ impl Stage for Indicators {
             .filter(|t| matches!(t.body, FactBody::Time(_)))
             .collect();
         all_times.sort_by_key(|t| t.span.start);
+        // the last indicator's sentence, clause end, status and period: a clause without a
+        // cue of its own that continues a target's list in the same sentence is a target
+        // too (今年要拆除整理用地1.5万亩，新增产业用地6000亩以上)
+        let mut last: Option<ListState> = None;
         for f in &a.facts {
             let FactBody::Quantity(q) = &f.body else {
                 continue;
@@ -346,6 +387,7 @@ impl Stage for Indicators {
                 .filter(|t| t.span.end <= ce)
                 .copied()
                 .collect();
+            let clause_has_time = !times.is_empty();
             if times.is_empty() {
                 // a time that opens the sentence governs its clauses (1—11月,规上工业增加值增长6.5%)
                 let k = a.sentences.partition_point(|x| x.end <= cs);
@@ -400,7 +442,21 @@ impl Stage for Indicators {
             };
             // status from the cues before the subject (a subject such as 任务目标 is no cue)
             let cue_zone = before.replacen(subject.as_str(), " ", 1);
-            let status = status_of(&cue_zone);
+            let mut status = status_of(&cue_zone);
+            let sentence = a.sentences.partition_point(|x| x.end <= f.span.start);
+            let mut inherited = None;
+            if let Some((ls, lce, lstatus, lp, lpe)) = &last {
+                if *ls == sentence
+                    && *lstatus != Status::Achieved
+                    && *lce <= cs
+                    && text[*lce..cs].chars().all(|c| "，、；,; ".contains(c))
+                    && !clause_has_time
+                    && !has_cue(&cue_zone)
+                {
+                    status = *lstatus;
+                    inherited = Some((lp.clone(), lpe.clone()));
+                }
+            }
             let (mut as_of, mut period, mut period_end) = (None, None, None);
             match times.first().map(|t| &t.body) {
                 Some(FactBody::Time(t))
@@ -427,6 +483,13 @@ impl Stage for Indicators {
                     }
                 }
             }
+            if let Some((p, pe)) = inherited {
+                if as_of.is_none() && period.is_none() {
+                    period = p;
+                    period_end = pe;
+                }
+            }
+            last = Some((sentence, ce, status, period.clone(), period_end.clone()));
             let (subject_en, _) = crate::glossary::render(&subject);
             let when = match (&as_of, &period) {
                 (Some(d), _) => chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d")
