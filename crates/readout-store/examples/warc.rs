@@ -116,7 +116,10 @@ fn read(path: &str) {
     for item in reader.by_ref() {
         match item {
             WarcItem::Record(_) => records += 1,
-            WarcItem::Bad { .. } => bad += 1,
+            WarcItem::Bad { reason, detail } => {
+                bad += 1;
+                eprintln!("bad record: {reason}: {detail}");
+            }
         }
     }
     let secs = t.elapsed().as_secs_f64();

@@ -101,6 +101,21 @@ const MIGRATIONS: &[&str] = &[
     );
     CREATE INDEX duplicates_of ON duplicates(of_article);
     ",
+    // 2: signatures in their own small rows (a candidate check no longer reads the article's
+    // overflow pages), and band lookups ordered by article for bounded, newest-first scans
+    "
+    CREATE TABLE signatures (
+        article INTEGER PRIMARY KEY REFERENCES articles(id),
+        minhash BLOB NOT NULL,
+        figures TEXT NOT NULL
+    );
+    INSERT INTO signatures (article, minhash, figures)
+        SELECT id, minhash, figures FROM articles WHERE minhash IS NOT NULL;
+    ALTER TABLE articles DROP COLUMN minhash;
+    ALTER TABLE articles DROP COLUMN figures;
+    DROP INDEX bands_key;
+    CREATE INDEX bands_key ON bands(band, key, article);
+    ",
 ];
 
 /// The schema version this build writes.
@@ -114,6 +129,9 @@ pub fn open(path: &Path) -> Result<Connection> {
     conn.pragma_update(None, "journal_mode", "WAL")?;
     conn.pragma_update(None, "synchronous", "NORMAL")?;
     conn.pragma_update(None, "foreign_keys", "ON")?;
+    // a 64 MB page cache and memory-mapped reads for the writer's lookups
+    conn.pragma_update(None, "cache_size", -65536)?;
+    conn.pragma_update(None, "mmap_size", 268_435_456)?;
     migrate(&mut conn)?;
     Ok(conn)
 }
@@ -126,6 +144,7 @@ pub fn open_read(path: &Path) -> Result<Connection> {
     )
     .with_context(|| format!("cannot open {}", path.display()))?;
     conn.busy_timeout(std::time::Duration::from_secs(30))?;
+    conn.pragma_update(None, "mmap_size", 268_435_456)?;
     let v: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
     if v != SCHEMA_VERSION {
         bail!(
@@ -154,6 +173,38 @@ fn migrate(conn: &mut Connection) -> Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn migration_2_moves_signatures_out_of_articles() {
+        let dir = std::env::temp_dir().join(format!("readout-db2-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let p = dir.join("t.sqlite");
+        let _ = std::fs::remove_file(&p);
+        // a version-1 store with one article
+        let mut c = Connection::open(&p).unwrap();
+        let tx = c.transaction().unwrap();
+        tx.execute_batch(MIGRATIONS[0]).unwrap();
+        tx.pragma_update(None, "user_version", 1).unwrap();
+        tx.execute_batch(
+            "INSERT INTO documents VALUES (1,'h','s',NULL,NULL,'2024-01-01','given','UTF-8',NULL,NULL,'t');
+             INSERT INTO articles (id, article_id, document, idx, language, headline, text, published, json, minhash, figures)
+             VALUES (7,'a',1,0,'zh','题','文','2024-01-01','{}',x'0102','3 5');",
+        )
+        .unwrap();
+        tx.commit().unwrap();
+        drop(c);
+        let c = open(&p).unwrap();
+        let (blob, figures): (Vec<u8>, String) = c
+            .query_row(
+                "SELECT minhash, figures FROM signatures WHERE article = 7",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .unwrap();
+        assert_eq!((blob, figures.as_str()), (vec![1, 2], "3 5"));
+        assert!(c.prepare("SELECT minhash FROM articles").is_err());
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
 
     #[test]
     fn migrates_once_and_reopens() {

@@ -42,8 +42,8 @@ impl IngestOptions {
     pub fn new(today: chrono::NaiveDate) -> Self {
         IngestOptions {
             threads: std::thread::available_parallelism().map_or(2, |n| n.get()),
-            batch: 256,
-            commit_every: Duration::from_secs(2),
+            batch: 1000,
+            commit_every: Duration::from_secs(10),
             limits: Limits::default(),
             today,
         }
@@ -86,6 +86,40 @@ struct Analysed {
     doc: Document,
     /// The text before conversion to simplified characters, when converted.
     original: Option<String>,
+    /// Per article, what the writer stores, computed by the worker (the writer is one
+    /// thread; everything that can be done in parallel is done before it).
+    prepared: Vec<Prepared>,
+}
+
+/// An article made ready for storing: its id, duplicate signature, figures and JSON.
+struct Prepared {
+    id: String,
+    sig: Option<[u64; dedup::HASHES]>,
+    figures: Vec<String>,
+    lang: String,
+    json: String,
+    /// Each fact's JSON value and text.
+    facts: Vec<(serde_json::Value, String)>,
+}
+
+fn prepare(art: &readout_core::Article) -> Prepared {
+    let json = serde_json::to_value(art).unwrap_or_default();
+    Prepared {
+        id: dedup::article_id(&art.headline, &art.text),
+        sig: dedup::minhash(&art.text),
+        figures: dedup::figures(&art.text),
+        lang: json["language"].as_str().unwrap_or("zh").to_string(),
+        json: json.to_string(),
+        facts: art
+            .facts
+            .iter()
+            .map(|f| {
+                let v = serde_json::to_value(f).unwrap_or_default();
+                let t = v.to_string();
+                (v, t)
+            })
+            .collect(),
+    }
 }
 
 enum Msg {
@@ -145,11 +179,13 @@ fn analyse(record: Record, hash: String, today: chrono::NaiveDate) -> Msg {
             detail: "no article text in the document".into(),
         };
     }
+    let prepared = doc.articles.iter().map(prepare).collect();
     Msg::Done(Box::new(Analysed {
         record,
         hash,
         doc,
         original,
+        prepared,
     }))
 }
 
@@ -360,10 +396,11 @@ fn store_one(
     let doc = &a.doc;
     let now = chrono::Utc::now().format("%Y-%m-%dT%H:%M:%SZ").to_string();
     let published = doc.published.to_string();
-    let inserted = tx.execute(
+    let inserted = tx.prepare_cached(
         "INSERT OR IGNORE INTO documents (hash, source, url, fetched, published, published_from, \
          encoding, converted, original, ingested) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10)",
-        params![
+        )?
+        .execute(params![
             a.hash,
             a.record.source,
             a.record.url,
@@ -385,31 +422,31 @@ fn store_one(
     summary.documents_stored += 1;
     let doc_row = tx.last_insert_rowid();
     let mut max_row = None;
-    for (idx, art) in doc.articles.iter().enumerate() {
+    for (idx, (art, prep)) in doc.articles.iter().zip(&a.prepared).enumerate() {
         if art.text.trim().is_empty() && art.headline.trim().is_empty() {
             continue;
         }
-        let id = dedup::article_id(&art.headline, &art.text);
+        let id = &prep.id;
         let exact: Option<String> = tx
             .query_row(
                 "SELECT article_id FROM articles WHERE article_id = ?1",
-                [&id],
+                [id],
                 |r| r.get(0),
             )
             .optional()?;
-        let sig = dedup::minhash(&art.text);
-        let figures = dedup::figures(&art.text);
-        let near = match (&exact, &sig) {
-            (None, Some(sig)) => near_copy(tx, sig, &figures)?,
+        let (sig, figures) = (&prep.sig, &prep.figures);
+        let near = match (&exact, sig) {
+            (None, Some(sig)) => near_copy(tx, sig, figures)?,
             _ => None,
         };
         if let Some((of, kind, similarity)) = exact
             .map(|e| (e, "exact", 1.0))
             .or(near.map(|(e, s)| (e, "near", s)))
         {
-            tx.execute(
+            tx.prepare_cached(
                 "INSERT INTO duplicates (document, idx, of_article, kind, similarity) VALUES (?1,?2,?3,?4,?5)",
-                params![doc_row, idx as i64, of, kind, similarity],
+                )?
+                .execute(params![doc_row, idx as i64, of, kind, similarity],
             )?;
             summary.duplicates += 1;
             if kind == "near" {
@@ -417,29 +454,29 @@ fn store_one(
             }
             continue;
         }
-        let json = serde_json::to_value(art)?;
-        let lang = json["language"].as_str().unwrap_or("zh").to_string();
-        tx.execute(
+        tx.prepare_cached(
             "INSERT INTO articles (article_id, document, idx, language, headline, headline_en, \
-             summary_en, text, published, json, minhash, figures) \
-             VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12)",
-            params![
-                id,
-                doc_row,
-                idx as i64,
-                lang,
-                art.headline,
-                art.headline_en,
-                art.summary_en,
-                art.text,
-                published,
-                json.to_string(),
-                sig.as_ref().map(dedup::to_blob),
-                figures.join(" "),
-            ],
-        )?;
+             summary_en, text, published, json) \
+             VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10)",
+        )?
+        .execute(params![
+            id,
+            doc_row,
+            idx as i64,
+            prep.lang,
+            art.headline,
+            art.headline_en,
+            art.summary_en,
+            art.text,
+            published,
+            prep.json,
+        ])?;
         let row = tx.last_insert_rowid();
-        if let Some(sig) = &sig {
+        if let Some(sig) = sig {
+            tx.prepare_cached(
+                "INSERT INTO signatures (article, minhash, figures) VALUES (?1,?2,?3)",
+            )?
+            .execute(params![row, dedup::to_blob(sig), figures.join(" ")])?;
             let mut stmt =
                 tx.prepare_cached("INSERT INTO bands (band, key, article) VALUES (?1,?2,?3)")?;
             for (band, key) in dedup::band_keys(sig).iter().enumerate() {
@@ -447,11 +484,11 @@ fn store_one(
             }
         }
         summary.articles_stored += 1;
-        for f in &art.facts {
-            let v = serde_json::to_value(f)?;
-            tx.execute(
+        for (f, (v, fact_json)) in art.facts.iter().zip(&prep.facts) {
+            tx.prepare_cached(
                 "INSERT INTO facts (article, kind, text, start, end, en, json) VALUES (?1,?2,?3,?4,?5,?6,?7)",
-                params![row, f.kind(), f.text, f.start as i64, f.end as i64, f.en, v.to_string()],
+                )?
+                .execute(params![row, f.kind(), f.text, f.start as i64, f.end as i64, f.en, fact_json],
             )?;
             let fact_row = tx.last_insert_rowid();
             let kind = f.kind();
@@ -462,20 +499,20 @@ fn store_one(
                     if name.is_empty() {
                         continue;
                     }
-                    tx.execute(
+                    tx.prepare_cached(
                         "INSERT INTO entities (kind, name, name_en) VALUES (?1,?2,?3) \
                          ON CONFLICT (kind, name) DO NOTHING",
-                        params![kind, name, name_en],
-                    )?;
+                    )?
+                    .execute(params![kind, name, name_en])?;
                     let entity: i64 = tx.query_row(
                         "SELECT id FROM entities WHERE kind = ?1 AND name = ?2",
                         params![kind, name],
                         |r| r.get(0),
                     )?;
-                    tx.execute(
+                    tx.prepare_cached(
                         "INSERT INTO mentions (entity, article, fact) VALUES (?1,?2,?3)",
-                        params![entity, row, fact_row],
-                    )?;
+                    )?
+                    .execute(params![entity, row, fact_row])?;
                 }
                 "indicator" => {
                     let q = &v["quantity"];
@@ -488,11 +525,12 @@ fn store_one(
                         .or(v["period_end"].as_str())
                         .unwrap_or(&published)
                         .to_string();
-                    tx.execute(
+                    tx.prepare_cached(
                         "INSERT INTO indicators (article, fact, subject, subject_en, place, place_en, \
                          unit, value, value_max, qualifier, change, status, date, period) \
                          VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14)",
-                        params![
+                        )?
+                        .execute(params![
                             row,
                             fact_row,
                             s("subject"),
@@ -520,43 +558,63 @@ fn store_one(
     Ok(max_row)
 }
 
+/// Candidates read per band: the newest articles sharing the band key. Formulaic texts
+/// (the same template, other names and figures) fill some buckets with thousands of
+/// articles; reading all of them made ingest quadratic. Copies of a story are usually
+/// ingested close together, so the newest candidates are the ones worth reading.
+const CANDIDATES_PER_BAND: i64 = 64;
+
 /// The stored article most similar to signature `sig`, if one reaches
-/// [`dedup::NEAR_JACCARD`]: candidates share a band key, then all hashes are compared.
+/// [`dedup::NEAR_JACCARD`] and its figures agree: candidates share a band key (at most
+/// [`CANDIDATES_PER_BAND`] per band), then all hashes are compared.
 fn near_copy(
     tx: &Transaction,
     sig: &[u64; dedup::HASHES],
     figures: &[String],
 ) -> Result<Option<(String, f64)>> {
     let mut stmt = tx.prepare_cached(
-        "SELECT DISTINCT a.article_id, a.minhash, a.figures FROM bands b \
-         JOIN articles a ON a.id = b.article WHERE b.band = ?1 AND b.key = ?2",
+        "SELECT s.article, s.minhash, s.figures FROM bands b \
+         JOIN signatures s ON s.article = b.article \
+         WHERE b.band = ?1 AND b.key = ?2 ORDER BY b.article DESC LIMIT ?3",
     )?;
-    let mut best: Option<(String, f64)> = None;
+    let mut seen = std::collections::HashSet::new();
+    let mut best: Option<(i64, f64)> = None;
     for (band, key) in dedup::band_keys(sig).iter().enumerate() {
-        let rows = stmt.query_map(params![band as i64, key], |r| {
+        let rows = stmt.query_map(params![band as i64, key, CANDIDATES_PER_BAND], |r| {
             Ok((
-                r.get::<_, String>(0)?,
+                r.get::<_, i64>(0)?,
                 r.get::<_, Vec<u8>>(1)?,
                 r.get::<_, String>(2)?,
             ))
         })?;
         for r in rows {
-            let (id, blob, other_figures) = r?;
+            let (article, blob, other_figures) = r?;
+            if !seen.insert(article) {
+                continue;
+            }
             let Some(other) = dedup::from_blob(&blob) else {
                 continue;
             };
+            let s = dedup::similarity(sig, &other);
+            if s < dedup::NEAR_JACCARD || best.as_ref().is_some_and(|(_, b)| s <= *b) {
+                continue;
+            }
             let other_figures: Vec<String> = other_figures
                 .split_whitespace()
                 .map(str::to_string)
                 .collect();
-            if !dedup::figures_compatible(figures, &other_figures) {
-                continue;
-            }
-            let s = dedup::similarity(sig, &other);
-            if s >= dedup::NEAR_JACCARD && best.as_ref().is_none_or(|(_, b)| s > *b) {
-                best = Some((id, s));
+            if dedup::figures_compatible(figures, &other_figures) {
+                best = Some((article, s));
             }
         }
     }
-    Ok(best)
+    let Some((article, s)) = best else {
+        return Ok(None);
+    };
+    let id: String = tx.query_row(
+        "SELECT article_id FROM articles WHERE id = ?1",
+        [article],
+        |r| r.get(0),
+    )?;
+    Ok(Some((id, s)))
 }

@@ -116,6 +116,16 @@ impl WarcReader {
         })
     }
 
+    /// Puts bytes back in front of the stream.
+    fn unread(&mut self, bytes: Vec<u8>) {
+        if bytes.is_empty() {
+            return;
+        }
+        self.offset = self.offset.saturating_sub(bytes.len() as u64);
+        let old = std::mem::replace(&mut self.r, Box::new(io::empty()));
+        self.r = Box::new(io::BufReader::new(io::Cursor::new(bytes).chain(old)));
+    }
+
     /// Skips forward to the next line that starts a record; returns it, or None at the end.
     fn resync(&mut self) -> io::Result<Option<String>> {
         loop {
@@ -265,38 +275,43 @@ impl Iterator for WarcReader {
             }
             Err(e) => return self.fail(e),
         }
-        // the record ends with CRLF CRLF; anything else means Content-Length was wrong
-        let mut trailer = [0u8; 4];
-        let got = match self.r.fill_buf() {
-            Ok(b) => {
-                let n = b.len().min(4);
-                trailer[..n].copy_from_slice(&b[..n]);
-                n
+        // the record ends with CRLF CRLF; anything else means Content-Length was wrong.
+        // Read byte by byte: a buffer may hold fewer than four bytes at its end.
+        let mut tail = Vec::with_capacity(4);
+        while tail.len() < 4 {
+            let b = match self.r.fill_buf() {
+                Ok([]) => break,
+                Ok(buf) => buf[0],
+                Err(e) => return self.fail(e),
+            };
+            tail.push(b);
+            self.r.consume(1);
+            self.offset += 1;
+            if !b"\r\n\r\n".starts_with(&tail) && !b"\n\n".starts_with(&tail) {
+                break;
             }
-            Err(e) => return self.fail(e),
-        };
-        let tail = &trailer[..got];
-        let ok_len = if tail.starts_with(b"\r\n\r\n") {
-            4
+        }
+        let ok = if tail.starts_with(b"\r\n\r\n") || tail.is_empty() || tail == b"\r\n" {
+            true
         } else if tail.starts_with(b"\n\n") {
-            2
-        } else if got == 0 {
-            0
+            self.unread(tail[2..].to_vec());
+            true
         } else {
-            usize::MAX
+            false
         };
-        if ok_len == usize::MAX {
+        if !ok {
             // too long a length: the next record may begin inside what we read
             let found = body
                 .windows(9)
                 .position(|w| w == b"\r\n\r\nWARC/" || (w[..2] == *b"\n\n" && &w[2..7] == b"WARC/"))
                 .map(|i| if body[i] == b'\r' { i + 4 } else { i + 2 });
             if let Some(i) = found {
-                let rest = body.split_off(i);
-                let old = std::mem::replace(&mut self.r, Box::new(io::empty()));
-                self.r = Box::new(io::BufReader::new(io::Cursor::new(rest).chain(old)));
+                let mut rest = body.split_off(i);
+                rest.extend_from_slice(&tail);
+                self.unread(rest);
             } else {
                 // too short a length: resynchronise on the next record
+                self.unread(tail);
                 match self.resync() {
                     Ok(v) => self.pending_version = v,
                     Err(e) => return self.fail(e),
@@ -314,8 +329,6 @@ impl Iterator for WarcReader {
                 ),
             });
         }
-        self.r.consume(ok_len);
-        self.offset += ok_len as u64;
         Some(WarcItem::Record(WarcRecord {
             kind: get("warc-type").unwrap_or_default().to_ascii_lowercase(),
             target_uri: uri,
@@ -512,6 +525,45 @@ mod tests {
                 "!truncated"
             ]
         );
+    }
+
+    #[test]
+    fn record_ends_split_across_buffers() {
+        // a reader that hands out one byte at a time: every boundary falls mid-trailer
+        struct Trickle(io::Cursor<Vec<u8>>);
+        impl Read for Trickle {
+            fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+                let n = buf.len().min(1);
+                self.0.read(&mut buf[..n])
+            }
+        }
+        let mut w = Vec::new();
+        for i in 0..5 {
+            write_record(
+                &mut w,
+                "response",
+                &format!("http://a/{i}"),
+                "d",
+                &http("<p>一</p>"),
+            );
+        }
+        let r = io::BufReader::with_capacity(3, Trickle(io::Cursor::new(w)));
+        let got: Vec<_> = WarcReader::new(Box::new(r), 1 << 20).collect();
+        assert_eq!(
+            uris(&got),
+            [
+                "http://a/0",
+                "http://a/1",
+                "http://a/2",
+                "http://a/3",
+                "http://a/4"
+            ]
+        );
+        // LF-only trailers are accepted too
+        let lf = b"WARC/1.0\nWARC-Type: conversion\nContent-Length: 2\n\nab\n\nWARC/1.0\nWARC-Type: conversion\nContent-Length: 1\n\nc\n\n".to_vec();
+        let got = read_all(lf);
+        assert_eq!(got.len(), 2, "{got:?}");
+        assert!(got.iter().all(|g| matches!(g, WarcItem::Record(_))));
     }
 
     #[test]

@@ -33,6 +33,10 @@ pub struct IngestArgs {
     /// Glossary file overriding the built-in terms (as for `extract`).
     #[arg(long)]
     glossary: Option<PathBuf>,
+    /// Records per transaction and index commit (an interrupted run loses at most one
+    /// batch of work, never data).
+    #[arg(long, default_value_t = 1000)]
+    batch: usize,
 }
 
 /// The progress bar: bytes, MB/s and records/s on a terminal; nothing otherwise.
@@ -72,6 +76,7 @@ pub fn ingest(args: IngestArgs) -> Result<()> {
         opts.threads = t.max(1);
     }
     opts.limits.max_bytes = args.max_mb.max(1) << 20;
+    opts.batch = args.batch.max(1);
     let total = readout_store::source::total_size(&args.paths);
     let bar = match total {
         Some(n) => ProgressBar::new(n),

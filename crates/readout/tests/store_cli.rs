@@ -128,6 +128,8 @@ fn kill_9_during_ingest_loses_and_duplicates_nothing() {
         .arg("--db")
         .arg(&db)
         .arg("--json")
+        // small batches: several commits before the end, so the kill lands between them
+        .args(["--batch", "50"])
         .stdout(std::process::Stdio::null())
         .spawn()
         .unwrap();
