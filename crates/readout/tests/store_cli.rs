@@ -186,3 +186,69 @@ fn kill_9_during_ingest_loses_and_duplicates_nothing() {
     assert_eq!(r.total as u64, in_db);
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+/// Standard input is sniffed: a gzip-compressed WARC and JSON lines both ingest from `-`.
+#[test]
+fn ingest_from_stdin_sniffs_warc_and_json_lines() {
+    use std::io::Write;
+    let dir = tmp("stdin");
+    let db = dir.join("db");
+    let page = |i: usize| {
+        format!(
+            "<html><body><h1>某市召开第{i}次经济运行分析会</h1><p>本报讯 5月{d}日，某市召开第{i}次经济运行分析会。\
+             会议通报，全市规上工业增加值增长{g}%，固定资产投资完成{inv}亿元。</p></body></html>",
+            d = 1 + i % 28,
+            g = 3 + i % 5,
+            inv = 100 + i
+        )
+    };
+    let mut warc = Vec::new();
+    for i in 0..3 {
+        let body = page(i);
+        let http =
+            format!("HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=utf-8\r\n\r\n{body}");
+        readout_store::warc::write_record(
+            &mut warc,
+            "response",
+            &format!("http://stdin.example/{i}"),
+            "2024-05-06T00:00:00Z",
+            http.as_bytes(),
+        );
+    }
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+    gz.write_all(&warc).unwrap();
+    let gz = gz.finish().unwrap();
+    let run = |input: Vec<u8>| -> Value {
+        let mut child = bin()
+            .args(["ingest", "-", "--json", "--db"])
+            .arg(&db)
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut stdin = child.stdin.take().unwrap();
+        let w = std::thread::spawn(move || stdin.write_all(&input));
+        let out = child.wait_with_output().unwrap();
+        w.join().unwrap().unwrap();
+        ok(out)
+    };
+    let s = run(gz);
+    assert_eq!(s["records"], 3, "{s}");
+    assert_eq!(s["articles_stored"], 3, "{s}");
+    let jsonl = (3..5)
+        .map(|i| serde_json::json!({"text": page(i), "date": "2024-05-07"}).to_string() + "\n")
+        .collect::<String>();
+    let s = run(jsonl.into_bytes());
+    assert_eq!(s["articles_stored"], 2, "{s}");
+    let store = Store::open_read(&db).unwrap();
+    let url: Option<String> = store
+        .conn
+        .query_row(
+            "SELECT url FROM documents WHERE url LIKE 'http://stdin.example/%' LIMIT 1",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert!(url.is_some());
+    std::fs::remove_dir_all(&dir).unwrap();
+}
