@@ -12,19 +12,9 @@
 //! 5 % exact copies at another address, 5 % near copies; plus a request record per
 //! response and, every 200 records, a junk record (an image, a 404, a wrong length).
 
-use readout_store::warc::{WarcItem, WarcReader, write_record};
+use readout_store::warc::{WarcItem, WarcReader, http_payload, write_record};
 use std::io::Write;
 use std::time::Instant;
-
-fn http(content_type: &str, body: &[u8]) -> Vec<u8> {
-    let mut v = format!(
-        "HTTP/1.1 200 OK\r\nContent-Type: {content_type}\r\nContent-Length: {}\r\n\r\n",
-        body.len()
-    )
-    .into_bytes();
-    v.extend_from_slice(body);
-    v
-}
 
 fn html(page: &str) -> String {
     let mut paras = String::new();
@@ -55,11 +45,11 @@ fn generate(out: &str, n: usize) {
         let mut rec = Vec::new();
         write_record(&mut rec, "request", &uri, date, b"GET / HTTP/1.1\r\n\r\n");
         let body = match i % 20 {
-            0..=13 => http("text/html; charset=utf-8", html(page).as_bytes()),
+            0..=13 => http_payload("text/html; charset=utf-8", html(page).as_bytes()),
             14..=16 => {
                 let text = html(page).replace("utf-8", "gbk");
                 let (b, _, _) = encoding_rs::GBK.encode(&text);
-                http("text/html; charset=gbk", &b)
+                http_payload("text/html; charset=gbk", &b)
             }
             17 => {
                 // traditional characters in Big5
@@ -71,13 +61,13 @@ fn generate(out: &str, n: usize) {
                     .replace("们", "們")
                     .replace("国", "國");
                 let (b, _, _) = encoding_rs::BIG5.encode(&t);
-                http("text/html; charset=big5", &b)
+                http_payload("text/html; charset=big5", &b)
             }
-            18 => http(
+            18 => http_payload(
                 "text/html; charset=utf-8",
                 html(&pages[i.saturating_sub(3)]).as_bytes(),
             ),
-            _ => http(
+            _ => http_payload(
                 "text/html; charset=utf-8",
                 html(&pages[i.saturating_sub(5)].replacen("。", "。据悉，", 1)).as_bytes(),
             ),
@@ -89,9 +79,9 @@ fn generate(out: &str, n: usize) {
                 "response",
                 "http://x/img.png",
                 date,
-                &http("image/png", b"\x89PNG\0\0"),
+                &http_payload("image/png", b"\x89PNG\0\0"),
             );
-            let mut r404 = http("text/html", b"<p>not found</p>");
+            let mut r404 = http_payload("text/html", b"<p>not found</p>");
             r404.splice(9..12, b"404".iter().copied());
             write_record(&mut rec, "response", "http://x/404", date, &r404);
         }

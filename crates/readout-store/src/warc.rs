@@ -377,6 +377,18 @@ pub fn charset_of(content_type: &str) -> Option<String> {
     })
 }
 
+/// An HTTP 200 response with `content_type` and `body`, as a response record carries it
+/// (for tests, benchmarks and generated archives).
+pub fn http_payload(content_type: &str, body: &[u8]) -> Vec<u8> {
+    let mut v = format!(
+        "HTTP/1.1 200 OK\r\nContent-Type: {content_type}\r\nContent-Length: {}\r\n\r\n",
+        body.len()
+    )
+    .into_bytes();
+    v.extend_from_slice(body);
+    v
+}
+
 /// Writes a WARC record (for tests, benchmarks and generated archives).
 pub fn write_record(out: &mut Vec<u8>, kind: &str, uri: &str, date: &str, payload: &[u8]) {
     let content_type = match kind {

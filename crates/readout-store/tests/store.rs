@@ -4,7 +4,7 @@
 //! counts exactly.
 
 use readout_store::source::Limits;
-use readout_store::warc::write_record;
+use readout_store::warc::{http_payload, write_record};
 use readout_store::{Filters, IngestOptions, Store, Summary, ingest, ingest::Quiet, query};
 use std::path::{Path, PathBuf};
 
@@ -162,16 +162,6 @@ fn corpus_ingest_search_track_and_reingest() {
     std::fs::remove_dir_all(&dir).unwrap();
 }
 
-fn http(content_type: &str, body: &[u8]) -> Vec<u8> {
-    let mut v = format!(
-        "HTTP/1.1 200 OK\r\nContent-Type: {content_type}\r\nContent-Length: {}\r\n\r\n",
-        body.len()
-    )
-    .into_bytes();
-    v.extend_from_slice(body);
-    v
-}
-
 fn story(i: usize) -> String {
     let city = ["江门", "佛山", "惠州", "肇庆"][i % 4];
     format!(
@@ -215,7 +205,7 @@ fn warc_with_damage_ingests_with_exact_counts() {
             "response",
             &uri,
             "2024-05-01T00:00:00Z",
-            &http("text/html; charset=utf-8", story(i).as_bytes()),
+            &http_payload("text/html; charset=utf-8", story(i).as_bytes()),
         );
     }
     // 10 in GBK, declared in the header
@@ -227,7 +217,7 @@ fn warc_with_damage_ingests_with_exact_counts() {
             "response",
             &format!("http://gbk.example/{i}"),
             "2024-05-02T00:00:00Z",
-            &http("text/html; charset=gbk", &gbk),
+            &http_payload("text/html; charset=gbk", &gbk),
         );
     }
     // 5 exact copies at other addresses, 5 near copies (another site's headline suffix
@@ -238,7 +228,7 @@ fn warc_with_damage_ingests_with_exact_counts() {
             "response",
             &format!("http://mirror.example/{i}"),
             "2024-05-03T00:00:00Z",
-            &http("text/html; charset=utf-8", story(i).as_bytes()),
+            &http_payload("text/html; charset=utf-8", story(i).as_bytes()),
         );
     }
     for i in 5..10 {
@@ -248,7 +238,7 @@ fn warc_with_damage_ingests_with_exact_counts() {
             "response",
             &format!("http://near.example/{i}"),
             "2024-05-03T00:00:00Z",
-            &http("text/html; charset=utf-8", near.as_bytes()),
+            &http_payload("text/html; charset=utf-8", near.as_bytes()),
         );
     }
     // junk: an image, a 404, binary bytes declared as text, a wrong length
@@ -257,9 +247,9 @@ fn warc_with_damage_ingests_with_exact_counts() {
         "response",
         "http://x/img.png",
         "d",
-        &http("image/png", &[0x89, b'P', b'N', b'G', 0, 1, 2]),
+        &http_payload("image/png", &[0x89, b'P', b'N', b'G', 0, 1, 2]),
     );
-    let mut r404 = http("text/html", b"<p>not found</p>");
+    let mut r404 = http_payload("text/html", b"<p>not found</p>");
     r404.splice(9..12, b"404".iter().copied());
     write_record(&mut w, "response", "http://x/404", "d", &r404);
     write_record(
@@ -267,7 +257,7 @@ fn warc_with_damage_ingests_with_exact_counts() {
         "response",
         "http://x/bin",
         "d",
-        &http("text/html", &[0u8, 1, 2, 3, 0, 0, 7, 8, 0, 0]),
+        &http_payload("text/html", &[0u8, 1, 2, 3, 0, 0, 7, 8, 0, 0]),
     );
     let mut bad = Vec::new();
     write_record(
@@ -275,10 +265,10 @@ fn warc_with_damage_ingests_with_exact_counts() {
         "response",
         "http://x/badlen",
         "d",
-        &http("text/html", story(99).as_bytes()),
+        &http_payload("text/html", story(99).as_bytes()),
     );
     let bad = String::from_utf8(bad).unwrap();
-    let len = http("text/html", story(99).as_bytes()).len();
+    let len = http_payload("text/html", story(99).as_bytes()).len();
     let bad = bad.replace(
         &format!("Content-Length: {len}"),
         &format!("Content-Length: {}", len + 50),
@@ -289,7 +279,7 @@ fn warc_with_damage_ingests_with_exact_counts() {
         "response",
         "http://news.example/last",
         "d",
-        &http("text/html; charset=utf-8", story(100).as_bytes()),
+        &http_payload("text/html; charset=utf-8", story(100).as_bytes()),
     );
     // gzip, one member per 7 records' worth of bytes would do; one member is enough here
     use std::io::Write;

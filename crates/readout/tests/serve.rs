@@ -316,6 +316,26 @@ fn browser(chrome: &Path, profile: &Path, args: &[String]) -> Vec<u8> {
     out.stdout
 }
 
+/// The DOM of `url` after Chromium rendered it.
+fn dom_of(chrome: &Path, profile: &Path, url: &str) -> String {
+    String::from_utf8(browser(
+        chrome,
+        profile,
+        &["--dump-dom".into(), url.to_string()],
+    ))
+    .unwrap()
+}
+
+/// A screenshot of `url`, saved as `path` (kept for a person to look at), as PNG bytes.
+fn screenshot(chrome: &Path, profile: &Path, url: &str, path: &Path) -> Vec<u8> {
+    browser(
+        chrome,
+        profile,
+        &[format!("--screenshot={}", path.display()), url.to_string()],
+    );
+    std::fs::read(path).unwrap()
+}
+
 /// Pixels of a PNG within `tol` of colour `rgb`.
 fn count_colour(png_bytes: &[u8], rgb: [u8; 3], tol: i32) -> usize {
     let decoder = png::Decoder::new(std::io::Cursor::new(png_bytes));
@@ -345,12 +365,7 @@ fn pages_in_a_real_browser() {
 
     // the tracker: a chart with the achieved line, its points and the target marks
     let url = format!("{base}/track?q=%E4%BD%8E%E6%95%88%E5%B7%A5%E4%B8%9A%E7%94%A8%E5%9C%B0");
-    let dom = String::from_utf8(browser(
-        &chrome,
-        &profile,
-        &["--dump-dom".into(), url.clone()],
-    ))
-    .unwrap();
+    let dom = dom_of(&chrome, &profile, &url);
     assert!(dom.contains("<svg class=\"chart\""), "no chart: {dom}");
     assert!(dom.contains("class=\"achieved\""));
     assert!(dom.matches("class=\"point\"").count() >= 4);
@@ -359,13 +374,7 @@ fn pages_in_a_real_browser() {
         dom.contains("16,800 mu"),
         "the English of a point is in its hover title"
     );
-    let shot = shots.join("tracker.png");
-    browser(
-        &chrome,
-        &profile,
-        &[format!("--screenshot={}", shot.display()), url],
-    );
-    let png = std::fs::read(&shot).unwrap();
+    let png = screenshot(&chrome, &profile, &url, &shots.join("tracker.png"));
     assert!(
         count_colour(&png, [0x1d, 0x4e, 0xd8], 40) > 300,
         "the achieved line is drawn"
@@ -391,12 +400,7 @@ fn pages_in_a_real_browser() {
         .unwrap()
         .to_string();
     let url = format!("{base}/articles/{id}");
-    let dom = String::from_utf8(browser(
-        &chrome,
-        &profile,
-        &["--dump-dom".into(), url.clone()],
-    ))
-    .unwrap();
+    let dom = dom_of(&chrome, &profile, &url);
     assert!(
         dom.contains("<mark class=\"f-indicator\" title=\"12,100 mu"),
         "{dom}"
@@ -404,13 +408,7 @@ fn pages_in_a_real_browser() {
     assert!(dom.contains("<mark class=\"f-person\""));
     assert!(dom.contains("Chen Anming, Secretary of the CPC Jiangmen Municipal Committee"));
     assert!(dom.contains("class=\"summary\""));
-    let shot = shots.join("article.png");
-    browser(
-        &chrome,
-        &profile,
-        &[format!("--screenshot={}", shot.display()), url],
-    );
-    let png = std::fs::read(&shot).unwrap();
+    let png = screenshot(&chrome, &profile, &url, &shots.join("article.png"));
     assert!(
         count_colour(&png, [0xbb, 0xf7, 0xd0], 6) > 500,
         "indicator highlights are visible"
@@ -421,25 +419,17 @@ fn pages_in_a_real_browser() {
     );
 
     // search and person pages render
-    let dom = String::from_utf8(browser(
+    let dom = dom_of(
         &chrome,
         &profile,
-        &[
-            "--dump-dom".into(),
-            format!("{base}/search?q=industrial+land"),
-        ],
-    ))
-    .unwrap();
+        &format!("{base}/search?q=industrial+land"),
+    );
     assert!(dom.contains("class=\"hit\""));
-    let dom = String::from_utf8(browser(
+    let dom = dom_of(
         &chrome,
         &profile,
-        &[
-            "--dump-dom".into(),
-            format!("{base}/people/%E5%90%B4%E6%99%93%E6%99%96"),
-        ],
-    ))
-    .unwrap();
+        &format!("{base}/people/%E5%90%B4%E6%99%93%E6%99%96"),
+    );
     assert!(
         dom.contains("Wu Xiaohui") && dom.contains("presided"),
         "{dom}"
