@@ -320,9 +320,9 @@ fn trim_subject(mut s: &str, time_spans: &[&str]) -> String {
     loop {
         let before = out.len();
         for v in [
-            "有望", "预计", "将", "可", "增长", "增加", "提高", "提升", "上升", "下降", "减少",
-            "降低", "下滑", "回落", "突破", "超过", "超", "约", "近", "达到", "达", "为", "的",
-            "共", "约为",
+            "有望", "预计", "将", "要", "到", "可", "增长", "增加", "提高", "提升", "上升", "下降",
+            "减少", "降低", "下滑", "回落", "突破", "超过", "超", "约", "近", "达到", "达", "为",
+            "的", "共", "约为",
         ] {
             if let Some(r) = out.strip_suffix(v) {
                 out = r.to_string();
@@ -441,7 +441,17 @@ impl Stage for Indicators {
                 Span::new(f.span.start, (subject_at + subject.len()).max(f.span.end))
             };
             // status from the cues before the subject (a subject such as 任务目标 is no cue)
-            let cue_zone = before.replacen(subject.as_str(), " ", 1);
+            let mut cue_zone = before.replacen(subject.as_str(), " ", 1);
+            // a short opening clause speaks for the whole sentence (到2025年, / 预计到年底,)
+            let k = a.sentences.partition_point(|x| x.end <= cs);
+            let sent_start = a.sentences.get(k).map_or(cs, |x| x.start.min(cs));
+            if sent_start < cs {
+                let head = &text[sent_start..cs];
+                let opening = head.find(CLAUSE_BREAKS).map_or(head, |i| &head[..i]);
+                if opening.chars().count() <= 10 {
+                    cue_zone = format!("{opening} {cue_zone}");
+                }
+            }
             let mut status = status_of(&cue_zone);
             let sentence = a.sentences.partition_point(|x| x.end <= f.span.start);
             let mut inherited = None;
