@@ -216,70 +216,75 @@ pub fn ingest(
     std::thread::scope(|s| -> Result<Summary> {
         // reader
         let reader_done = done_tx.clone();
-        let reader = s.spawn(move || -> Result<()> {
-            let known = crate::db::open_read(&known_db)?;
-            let mut seen_this_run: HashSet<[u8; 16]> = HashSet::new();
-            let mut seq = 0u64;
-            let mut sink = |item: Item, bytes: u64| -> Result<()> {
-                // bounded: wait for a free slot before holding another record
-                tokens_rx.recv().context("ingest stopped")?;
-                let this = seq;
-                seq += 1;
-                match item {
-                    Item::Skip {
-                        reason,
-                        source,
-                        detail,
-                    } => reader_done
-                        .send(Seq {
-                            seq: this,
-                            bytes,
-                            msg: Msg::Skip {
-                                reason,
-                                source,
-                                detail,
-                            },
-                        })
-                        .context("ingest stopped")?,
-                    Item::Record(r) => {
-                        let full = hash_of(&r);
-                        let hash = full.to_hex().to_string();
-                        let mut key = [0u8; 16];
-                        key.copy_from_slice(&full.as_bytes()[..16]);
-                        let stored: bool = known
-                            .query_row("SELECT 1 FROM documents WHERE hash = ?1", [&hash], |_| {
-                                Ok(())
+        let reader = std::thread::Builder::new()
+            .name("ingest-reader".into())
+            .spawn_scoped(s, move || -> Result<()> {
+                let known = crate::db::open_read(&known_db)?;
+                let mut seen_this_run: HashSet<[u8; 16]> = HashSet::new();
+                let mut seq = 0u64;
+                let mut sink = |item: Item, bytes: u64| -> Result<()> {
+                    // bounded: wait for a free slot before holding another record
+                    tokens_rx.recv().context("ingest stopped")?;
+                    let this = seq;
+                    seq += 1;
+                    match item {
+                        Item::Skip {
+                            reason,
+                            source,
+                            detail,
+                        } => reader_done
+                            .send(Seq {
+                                seq: this,
+                                bytes,
+                                msg: Msg::Skip {
+                                    reason,
+                                    source,
+                                    detail,
+                                },
                             })
-                            .optional()?
-                            .is_some();
-                        if stored || !seen_this_run.insert(key) {
-                            reader_done
-                                .send(Seq {
-                                    seq: this,
-                                    bytes,
-                                    msg: Msg::Skip {
-                                        reason: "already_stored",
-                                        source: r.source,
-                                        detail: String::new(),
-                                    },
-                                })
-                                .context("ingest stopped")?;
-                        } else {
-                            work_tx
-                                .send((this, bytes, r, hash))
-                                .context("ingest stopped")?;
+                            .context("ingest stopped")?,
+                        Item::Record(r) => {
+                            let full = hash_of(&r);
+                            let hash = full.to_hex().to_string();
+                            let mut key = [0u8; 16];
+                            key.copy_from_slice(&full.as_bytes()[..16]);
+                            let stored: bool = known
+                                .query_row(
+                                    "SELECT 1 FROM documents WHERE hash = ?1",
+                                    [&hash],
+                                    |_| Ok(()),
+                                )
+                                .optional()?
+                                .is_some();
+                            if stored || !seen_this_run.insert(key) {
+                                reader_done
+                                    .send(Seq {
+                                        seq: this,
+                                        bytes,
+                                        msg: Msg::Skip {
+                                            reason: "already_stored",
+                                            source: r.source,
+                                            detail: String::new(),
+                                        },
+                                    })
+                                    .context("ingest stopped")?;
+                            } else {
+                                work_tx
+                                    .send((this, bytes, r, hash))
+                                    .context("ingest stopped")?;
+                            }
                         }
                     }
-                }
-                Ok(())
-            };
-            source::read_all(&paths, limits, &mut sink)
-        });
+                    Ok(())
+                };
+                source::read_all(&paths, limits, &mut sink)
+            });
         // workers
         for _ in 0..threads {
             let rx = work_rx.clone();
             let tx = done_tx.clone();
-            s.spawn(move || {
+            let worker = std::thread::Builder::new().name("ingest-analysis".into());
+            worker.spawn_scoped(s, move || {
                 loop {
                     let job = rx.lock().expect("work queue").recv();
                     let Ok((seq, bytes, record, hash)) = job else {
@@ -299,11 +304,13 @@ pub fn ingest(
                         break;
                     }
                 }
-            });
+            })?;
         }
         drop(done_tx);
         let result = write_in_order(store, done_rx, tokens_tx, opts, progress, log);
-        let read = reader.join().expect("reader thread");
+        let read = reader
+            .map_err(anyhow::Error::from)
+            .and_then(|r| r.join().expect("reader thread"));
         let mut summary = result?;
         read?;
         summary.seconds = started.elapsed().as_secs_f64();
