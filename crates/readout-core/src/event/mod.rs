@@ -40,7 +40,7 @@ const MEETING_WORDS: &str = "常委会会议|常务会议|工作会议|全体会
 fn verb_first_re() -> &'static Regex {
     static R: OnceLock<Regex> = OnceLock::new();
     R.get_or_init(|| {
-        Regex::new(&format!(r"(?:主持召开|组织召开|隆重召开|高规格召开|召开|举行|举办)了?(?P<name>[^，。；：、,;“”\s]{{0,40}}?(?:{MEETING_WORDS}))")).expect("event regex")
+        Regex::new(&format!(r"(?:主持召开|组织召开|隆重召开|高规格召开|召开|举行|举办)了?(?P<name>[^，。；：、,;“”\s]{{0,40}}?(?:{MEETING_WORDS})(?:暨[^，。；：、,;“”\s]{{1,30}}?(?:{MEETING_WORDS}))?)")).expect("event regex")
     })
 }
 

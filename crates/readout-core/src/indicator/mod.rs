@@ -119,6 +119,11 @@ const TARGET_CUES: &[&str] = &[
 ];
 const FORECAST_CUES: &[&str] = &["预计", "有望", "预期", "预估"];
 const LEADING_CUES: &[&str] = &[
+    "前完成",
+    "前",
+    "下一步",
+    "将",
+    "要",
     "现有",
     "目标是",
     "目标为",
@@ -304,13 +309,23 @@ fn trim_subject(mut s: &str, time_spans: &[&str]) -> String {
                 s = r;
             }
         }
-        // 全市通过“工改”已拆除… → what follows the last 已/累计 inside
+        // 全市通过“工改”已拆除… → what follows the last 已/累计 inside; but when only a
+        // verb follows (新增城镇就业已达), the subject is what comes before
         for c in ["已经", "已", "累计"] {
             if let Some(i) = s.rfind(c) {
-                s = &s[i + c.len()..];
+                let after = &s[i + c.len()..];
+                let rest = after
+                    .trim_start_matches("达到")
+                    .trim_start_matches('达')
+                    .trim_start_matches('超');
+                if rest.chars().count() >= 2 || i == 0 {
+                    s = after;
+                } else {
+                    s = &s[..i];
+                }
             }
         }
-        s = s.trim_start_matches(['“', '”', '，', ' ']);
+        s = s.trim_start_matches(['“', '”', '，', ' ', '的']);
         if s == before {
             break;
         }
@@ -320,9 +335,36 @@ fn trim_subject(mut s: &str, time_spans: &[&str]) -> String {
     loop {
         let before = out.len();
         for v in [
-            "有望", "预计", "将", "要", "到", "可", "增长", "增加", "提高", "提升", "上升", "下降",
-            "减少", "降低", "下滑", "回落", "突破", "超过", "超", "约", "近", "达到", "达", "为",
-            "的", "共", "约为",
+            "有望",
+            "预计",
+            "将",
+            "要",
+            "到",
+            "可",
+            "稳定在",
+            "保持在",
+            "控制在",
+            "增长",
+            "增加",
+            "提高",
+            "提升",
+            "上升",
+            "下降",
+            "减少",
+            "降低",
+            "下滑",
+            "回落",
+            "突破",
+            "超过",
+            "超",
+            "约",
+            "近",
+            "达到",
+            "达",
+            "为",
+            "的",
+            "共",
+            "约为",
         ] {
             if let Some(r) = out.strip_suffix(v) {
                 out = r.to_string();
