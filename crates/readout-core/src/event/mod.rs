@@ -242,7 +242,16 @@ impl Stage for Events {
                     _ => None,
                 })
                 .last()
-                .or_else(|| crate::org::Places::of(a).city.map(|c| (c.clone(), c)));
+                .or_else(|| {
+                    // the main city, written as the article writes it
+                    crate::org::Places::of(a).city.map(|c| {
+                        let zh = a.facts.iter().find_map(|f| match &f.body {
+                            FactBody::Place(p) if p.name_en == c => Some(p.name.clone()),
+                            _ => None,
+                        });
+                        (zh.unwrap_or_else(|| c.clone()), c)
+                    })
+                });
             // participants: people with a role verb after their mention, in this article
             let mut participants: Vec<Participant> = Vec::new();
             for f in &a.facts {
