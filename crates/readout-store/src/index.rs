@@ -27,11 +27,11 @@ pub struct IndexedArticle<'a> {
     pub text: &'a str,
     /// English renderings: summary and the facts' `en`.
     pub en: &'a str,
-    /// Days since 1970-01-01 of the publication date.
+    /// The publication date, ISO.
     pub published: &'a str,
-    pub places: Vec<String>,
-    pub people: Vec<String>,
-    pub kinds: Vec<String>,
+    pub places: &'a [String],
+    pub people: &'a [String],
+    pub kinds: &'a [String],
 }
 
 #[derive(Clone, Copy)]
@@ -188,13 +188,13 @@ impl SearchIndex {
         d.add_text(f.en, a.en);
         d.add_text(f.published, a.published);
         d.add_i64(f.date, days(a.published));
-        for p in &a.places {
+        for p in a.places {
             d.add_text(f.place, key(p));
         }
-        for p in &a.people {
+        for p in a.people {
             d.add_text(f.person, key(p));
         }
-        for k in &a.kinds {
+        for k in a.kinds {
             d.add_text(f.kind, k);
         }
         w.add_document(d)?;

@@ -31,9 +31,9 @@ impl OwnedIndexed {
             text: &self.text,
             en: &self.en,
             published: &self.published,
-            places: self.places.clone(),
-            people: self.people.clone(),
-            kinds: self.kinds.clone(),
+            places: &self.places,
+            people: &self.people,
+            kinds: &self.kinds,
         }
     }
 }

@@ -161,8 +161,9 @@ impl Iterator for WarcReader {
             return None;
         }
         // the version line, skipping blank lines; anything else before it is junk
-        let version = match self.pending_version.take() {
-            Some(v) => v,
+        // the version line itself (WARC/1.0, WARC/1.1) says nothing the reader needs
+        match self.pending_version.take() {
+            Some(_) => {}
             None => loop {
                 match self.line() {
                     Err(e) => return self.fail(e),
@@ -172,7 +173,7 @@ impl Iterator for WarcReader {
                     }
                     Ok(Line::Text(l)) if l.iter().all(|b| b.is_ascii_whitespace()) => continue,
                     Ok(Line::Text(l)) if l.starts_with(b"WARC/") => {
-                        break String::from_utf8_lossy(&l).trim_end().to_string();
+                        break;
                     }
                     Ok(_) => {
                         let at = self.offset;
@@ -195,7 +196,6 @@ impl Iterator for WarcReader {
                 }
             },
         };
-        let _ = version;
         let mut lines = Vec::new();
         loop {
             match self.line() {

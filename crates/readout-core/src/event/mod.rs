@@ -244,13 +244,9 @@ impl Stage for Events {
                 .last()
                 .or_else(|| {
                     // the main city, written as the article writes it
-                    crate::org::Places::of(a).city.map(|c| {
-                        let zh = a.facts.iter().find_map(|f| match &f.body {
-                            FactBody::Place(p) if p.name_en == c => Some(p.name.clone()),
-                            _ => None,
-                        });
-                        (zh.unwrap_or_else(|| c.clone()), c)
-                    })
+                    crate::org::Places::of(a)
+                        .city
+                        .map(|c| (crate::org::city_zh(a, &c).unwrap_or_else(|| c.clone()), c))
                 });
             // participants: people with a role verb after their mention, in this article
             let mut participants: Vec<Participant> = Vec::new();

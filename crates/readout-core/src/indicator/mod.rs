@@ -396,14 +396,11 @@ impl Stage for Indicators {
         let places = crate::org::Places::of(a);
         let published = cx.published.format("%Y-%m-%d").to_string();
         // the main city's Chinese name, as written in the article (中山 / 中山市)
-        let city_zh = places.city.as_ref().and_then(|en| {
-            a.facts.iter().find_map(|f| match &f.body {
-                FactBody::Place(p) if p.level == "city" && p.name_en == *en => {
-                    Some(p.name.trim_end_matches('市').to_string())
-                }
-                _ => None,
-            })
-        });
+        let city_zh = places
+            .city
+            .as_ref()
+            .and_then(|en| crate::org::city_zh(a, en))
+            .map(|zh| zh.trim_end_matches('市').to_string());
         let mut new = Vec::new();
         // time facts by position, for a binary search per clause (a page may hold a
         // million quantities: a scan per quantity would be quadratic)

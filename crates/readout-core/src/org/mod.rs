@@ -36,6 +36,17 @@ pub struct Places {
     pub town: Option<String>,
 }
 
+/// The Chinese name of the city whose English is `city_en`, as the article writes it
+/// (中山 or 中山市), from its place facts.
+pub fn city_zh(a: &Article, city_en: &str) -> Option<String> {
+    a.facts.iter().find_map(|f| match &f.body {
+        crate::model::FactBody::Place(p) if p.level == "city" && p.name_en == city_en => {
+            Some(p.name.clone())
+        }
+        _ => None,
+    })
+}
+
 impl Places {
     /// From the article's place facts: the most frequent of each level; a city's province
     /// from the gazetteer.
