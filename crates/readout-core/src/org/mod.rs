@@ -136,15 +136,18 @@ fn organs() -> &'static (AhoCorasick, Vec<Templated>) {
     O.get_or_init(|| templated_table(ORGANS_TSV))
 }
 
-fn functions() -> &'static Vec<(&'static str, &'static str)> {
-    static F: OnceLock<Vec<(&'static str, &'static str)>> = OnceLock::new();
+/// Function names (longest first) and an automaton finding every occurrence of each in
+/// one pass over the text.
+fn functions() -> &'static (AhoCorasick, Vec<(&'static str, &'static str)>) {
+    static F: OnceLock<(AhoCorasick, Vec<(&'static str, &'static str)>)> = OnceLock::new();
     F.get_or_init(|| {
         let mut v: Vec<_> = data_rows(FUNCTIONS_TSV)
             .filter(|r| r.len() >= 2)
             .map(|r| (r[0], r[1]))
             .collect();
         v.sort_by_key(|(w, _)| std::cmp::Reverse(w.chars().count()));
-        v
+        let ac = AhoCorasick::new(v.iter().map(|(w, _)| w)).expect("function names");
+        (ac, v)
     })
 }
 
@@ -334,8 +337,16 @@ impl Stage for Organizations {
             ));
         }
         // bureaus, commissions, offices: [place][市区县镇省]FUNCTION(局|委员会|委|办公室|办|中心|厅)
-        for (func, func_en) in functions() {
-            for (i, _) in text.match_indices(func) {
+        let (func_ac, func_list) = functions();
+        let mut hits: Vec<(usize, usize)> = func_ac
+            .find_overlapping_iter(text)
+            .map(|m| (m.pattern().as_usize(), m.start()))
+            .collect();
+        // in the order of the list (longest names first), as the overlap rule below expects
+        hits.sort_unstable();
+        for (f, i) in hits {
+            let (func, func_en) = func_list[f];
+            {
                 let rest = &text[i + func.len()..];
                 let Some((suffix, suffix_en)) = [
                     ("委员会", "Commission"),

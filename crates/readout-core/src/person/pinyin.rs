@@ -21,6 +21,9 @@ pub struct Surname {
 
 struct Tables {
     surnames: HashMap<&'static str, Surname>,
+    /// The first character of every surname, sorted: most characters start none, and a
+    /// binary search is cheaper than hashing.
+    starts: Vec<char>,
     given: HashMap<char, &'static str>,
 }
 
@@ -43,7 +46,14 @@ fn tables() -> &'static Tables {
                 given.insert(c, *p);
             }
         }
-        Tables { surnames, given }
+        let mut starts: Vec<char> = surnames.keys().filter_map(|s| s.chars().next()).collect();
+        starts.sort_unstable();
+        starts.dedup();
+        Tables {
+            surnames,
+            starts,
+            given,
+        }
     })
 }
 
@@ -56,15 +66,20 @@ pub(crate) fn data_rows(tsv: &'static str) -> impl Iterator<Item = Vec<&'static 
 
 /// The surname that `name` starts with, longest (compound) first.
 pub fn surname_of(name: &str) -> Option<Surname> {
+    // called at every character of every article: no allocation
     let t = tables();
-    let mut ends: Vec<usize> = name
-        .char_indices()
-        .map(|(i, c)| i + c.len_utf8())
-        .take(2)
-        .collect();
-    ends.reverse();
-    ends.into_iter()
-        .find_map(|end| t.surnames.get(&name[..end]).copied())
+    let mut chars = name.chars();
+    let first = chars.next()?;
+    if t.starts.binary_search(&first).is_err() {
+        return None;
+    }
+    let one = first.len_utf8();
+    if let Some(c) = chars.next() {
+        if let Some(s) = t.surnames.get(&name[..one + c.len_utf8()]) {
+            return Some(*s);
+        }
+    }
+    t.surnames.get(&name[..one]).copied()
 }
 
 /// Every surname in the table (for tests and for the name rules).
