@@ -61,7 +61,8 @@ fn page_headline(dom: &Dom) -> Option<String> {
         .unwrap_or_default()
         .trim()
         .to_string();
-    (!head.is_empty()).then_some(head)
+    // a short title is the site's or the channel's name (新闻, 要闻), not the story's
+    (head.chars().count() >= 5).then_some(head)
 }
 
 /// A full date `YYYY年M月D日` from an ISO timestamp (`2024-10-15T08:00:00+08:00`).
@@ -75,7 +76,8 @@ fn iso_date(iso: &str) -> Option<String> {
 
 /// The page's publication date as `YYYY年M月D日`: from a publication-time `<meta>`, else
 /// from the first date in an element whose class or id says date, time, source or info
-/// (`<div class="source">来源：某报 2024年10月15日</div>`, `<span id="pubtime">2024-10-15</span>`).
+/// (`<div class="source">来源：某报 2024年10月15日</div>`, `<span id="pubtime">2024-10-15</span>`)
+/// that is not in a list of links.
 fn page_date(dom: &Dom) -> Option<String> {
     static DATE: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
     let re = DATE.get_or_init(|| {
@@ -100,7 +102,17 @@ fn page_date(dom: &Dom) -> Option<String> {
         }
     }
     let sel = r#"[class*="date"], [class*="time"], [class*="source"], [class*="info"], [id*="date"], [id*="time"], [class*="Date"], [class*="Time"]"#;
-    for node in dom.select(sel).nodes().iter().take(20) {
+    for node in dom.select(sel).nodes().iter().take(40) {
+        // a date in a list of links dates another story (相关新闻, 图片新闻)
+        let in_list = std::iter::once(*node)
+            .chain(node.ancestors_it(Some(8)))
+            .any(|n| {
+                n.node_name()
+                    .is_some_and(|t| matches!(&*t, "li" | "a" | "ul" | "ol" | "option" | "dd"))
+            });
+        if in_list {
+            continue;
+        }
         let text = node.text();
         if let Some(c) = re.captures(&text) {
             let (m, d): (u32, u32) = (c[2].parse().ok()?, c[3].parse().ok()?);
@@ -140,7 +152,12 @@ pub fn main_text(html: &str) -> String {
     if body.chars().filter(|c| !c.is_whitespace()).count() < 20 {
         return to_text(html);
     }
-    let headline = headline.unwrap_or_else(|| article.title.trim().to_string());
+    let headline = headline
+        .or_else(|| {
+            let t = article.title.trim();
+            (t.chars().count() >= 5).then(|| t.to_string())
+        })
+        .unwrap_or_default();
     let mut out = String::with_capacity(body.len() + headline.len() + 32);
     // the page's date line (Readability drops it with the rest of the chrome) goes on top,
     // where the page segmentation reads a masthead date
@@ -218,6 +235,37 @@ mod tests {
         assert!(looks_like_html("<!DOCTYPE html><html>"));
         assert!(looks_like_html("  <div>中山</div>"));
         assert!(!looks_like_html("中山市召开会议。a < b"));
+    }
+
+    #[test]
+    fn a_short_title_is_the_site_name_not_a_headline() {
+        let story = "<p>江门市召开全市低效用地整治推进会，部署下一阶段工作。会议指出，全市已累计完成整治任务一万二千亩，超额完成年度目标。</p>".repeat(3);
+        let text = main_text(&format!(
+            "<html><head><title>新闻</title></head><body><div class=\"content\">{story}</div></body></html>"
+        ));
+        assert!(text.starts_with("江门市召开"), "{text}");
+        let text = main_text(&format!(
+            "<html><head><title>江门部署低效用地整治 - 新闻网</title></head><body><div class=\"content\">{story}</div></body></html>"
+        ));
+        assert!(text.starts_with("江门部署低效用地整治\n\n"), "{text}");
+    }
+
+    #[test]
+    fn page_date_skips_dates_of_listed_stories() {
+        let story = "<p>江门市召开全市低效用地整治推进会，部署下一阶段工作。会议指出，全市已累计完成整治任务一万二千亩，超额完成年度目标。</p>".repeat(3);
+        let page = |date_el: &str| {
+            format!(
+                "<html><head><title>推进会召开</title></head><body><div class=\"side\"><ul>\
+                 <li><a href=\"/a\">另一则新闻</a><span class=\"date\">2024-02-11</span></li></ul></div>\
+                 <h1>推进会召开</h1>{date_el}<div class=\"content\">{story}</div></body></html>"
+            )
+        };
+        let with = main_text(&page(
+            "<div class=\"info\">来源：江门日报 2023年6月8日</div>",
+        ));
+        assert!(with.starts_with("2023年6月8日"), "{with}");
+        let without = main_text(&page(""));
+        assert!(!without.contains("2024年2月11日"), "{without}");
     }
 
     #[test]

@@ -213,17 +213,24 @@ impl Document {
     /// Sorts facts by position and converts byte spans to character offsets.
     pub fn finish(&mut self) {
         for article in &mut self.articles {
-            article.facts.sort_by(|a, b| {
-                a.span
-                    .start
-                    .cmp(&b.span.start)
-                    .then(b.span.end.cmp(&a.span.end))
-            });
-            let index = CharIndex::new(&article.text);
-            for fact in article.facts.iter_mut() {
-                fact.start = index.char_offset(fact.span.start);
-                fact.end = index.char_offset(fact.span.end);
-            }
+            article.finish();
+        }
+    }
+}
+
+impl Article {
+    /// Sorts the article's facts by position and converts byte spans to character offsets.
+    pub fn finish(&mut self) {
+        self.facts.sort_by(|a, b| {
+            a.span
+                .start
+                .cmp(&b.span.start)
+                .then(b.span.end.cmp(&a.span.end))
+        });
+        let index = CharIndex::new(&self.text);
+        for fact in self.facts.iter_mut() {
+            fact.start = index.char_offset(fact.span.start);
+            fact.end = index.char_offset(fact.span.end);
         }
     }
 }

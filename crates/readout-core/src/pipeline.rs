@@ -105,6 +105,17 @@ impl Pipeline {
         doc.finish();
     }
 
+    /// Runs every stage over one article of a document published on `published`, then fixes
+    /// its character offsets (for callers that analyse only some articles of a page, such
+    /// as ingest, which skips the copies of stories it has stored).
+    pub fn run_article(&self, article: &mut Article, published: NaiveDate) {
+        let cx = Context { published };
+        for stage in &self.stages {
+            stage.run(article, &cx);
+        }
+        article.finish();
+    }
+
     /// Runs every stage over every article, then fixes character offsets.
     pub fn run(&self, doc: &mut Document) {
         let cx = Context {

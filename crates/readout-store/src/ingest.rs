@@ -94,29 +94,44 @@ struct Analysed {
 /// An article made ready for storing: its id, duplicate signature, figures and JSON.
 struct Prepared {
     id: String,
+    /// False when the story was already stored or taken by another worker when this copy
+    /// arrived: it was not analysed, and is stored as a duplicate link.
+    analysed: bool,
     sig: Option<[u64; dedup::HASHES]>,
     figures: Vec<String>,
     lang: String,
     json: String,
     /// Each fact's JSON value and text.
-    facts: Vec<(serde_json::Value, String)>,
+    /// Each fact's JSON text, and its value for the indicators (whose fields fill a row).
+    facts: Vec<(Option<serde_json::Value>, String)>,
 }
 
-fn prepare(art: &readout_core::Article) -> Prepared {
-    let json = serde_json::to_value(art).unwrap_or_default();
+fn prepare(art: &mut readout_core::Article) -> Prepared {
+    // facts are stored once, one row each; reading the article puts them back
+    let facts = std::mem::take(&mut art.facts);
+    let json = serde_json::to_string(&*art).unwrap_or_default();
+    art.facts = facts;
     Prepared {
+        analysed: true,
         id: dedup::article_id(&art.headline, &art.text),
         sig: dedup::minhash(&art.text),
         figures: dedup::figures(&art.text),
-        lang: json["language"].as_str().unwrap_or("zh").to_string(),
-        json: json.to_string(),
+        lang: match art.language {
+            readout_core::model::Language::Zh => "zh",
+            readout_core::model::Language::En => "en",
+        }
+        .to_string(),
+        json,
         facts: art
             .facts
             .iter()
-            .map(|f| {
-                let v = serde_json::to_value(f).unwrap_or_default();
-                let t = v.to_string();
-                (v, t)
+            .map(|f| match f.body {
+                readout_core::model::FactBody::Indicator(_) => {
+                    let v = serde_json::to_value(f).unwrap_or_default();
+                    let t = v.to_string();
+                    (Some(v), t)
+                }
+                _ => (None, serde_json::to_string(f).unwrap_or_default()),
             })
             .collect(),
     }
@@ -150,8 +165,48 @@ fn hash_of(r: &Record) -> blake3::Hash {
     h.finalize()
 }
 
-/// Decodes and analyses one record; errors become skip reasons.
-fn analyse(record: Record, hash: String, today: chrono::NaiveDate) -> Msg {
+/// What the analysis workers know of the stories already stored or being analysed, so that
+/// a copy of one (the same report on another site) is not analysed again.
+struct Known<'a> {
+    /// A read connection of this worker's: stories committed by this or an earlier run.
+    db: Option<rusqlite::Connection>,
+    /// Stories taken by a worker in this run (the first 8 bytes of the article id);
+    /// emptied at [`Known::CAP`] entries, after which the database still answers for the
+    /// committed ones.
+    taken: &'a std::sync::Mutex<HashSet<u64>>,
+}
+
+impl Known<'_> {
+    const CAP: usize = 4_000_000;
+
+    /// True when the story `id` is stored or taken; otherwise takes it.
+    fn seen_or_take(&self, id: &str) -> bool {
+        let key = u64::from_str_radix(&id[..16.min(id.len())], 16).unwrap_or(0);
+        {
+            let taken = self.taken.lock().expect("known stories");
+            if taken.contains(&key) {
+                return true;
+            }
+        }
+        let stored = self.db.as_ref().is_some_and(|c| {
+            c.prepare_cached("SELECT 1 FROM articles WHERE article_id = ?1")
+                .and_then(|mut st| st.exists([id]))
+                .unwrap_or(false)
+        });
+        let mut taken = self.taken.lock().expect("known stories");
+        if stored {
+            return true;
+        }
+        if taken.len() >= Self::CAP {
+            taken.clear();
+        }
+        !taken.insert(key)
+    }
+}
+
+/// Decodes and analyses one record; errors become skip reasons. Articles already known
+/// (stored, or being analysed from another copy) skip the analysis.
+fn analyse(record: Record, hash: String, today: chrono::NaiveDate, known: &Known) -> Msg {
     let mut opts = Options::new(today);
     opts.published = record.date;
     opts.charset = record.charset.clone();
@@ -169,8 +224,27 @@ fn analyse(record: Record, hash: String, today: chrono::NaiveDate) -> Msg {
             };
         }
     };
-    let mut doc = readout_core::analyze_text(&decoded.text, &opts);
+    let mut doc = readout_core::build_document(&decoded.text, &opts);
     doc.encoding = decoded.encoding;
+    let pipeline = readout_core::Pipeline::default();
+    let mut prepared = Vec::with_capacity(doc.articles.len());
+    for art in &mut doc.articles {
+        let id = dedup::article_id(&art.headline, &art.text);
+        if known.seen_or_take(&id) {
+            prepared.push(Prepared {
+                id,
+                analysed: false,
+                sig: None,
+                figures: Vec::new(),
+                lang: String::new(),
+                json: String::new(),
+                facts: Vec::new(),
+            });
+        } else {
+            pipeline.run_article(art, doc.published);
+            prepared.push(prepare(art));
+        }
+    }
     let original = doc.converted_from.map(|_| decoded.text);
     if doc.articles.is_empty() {
         return Msg::Skip {
@@ -179,7 +253,6 @@ fn analyse(record: Record, hash: String, today: chrono::NaiveDate) -> Msg {
             detail: "no article text in the document".into(),
         };
     }
-    let prepared = doc.articles.iter().map(prepare).collect();
     Msg::Done(Box::new(Analysed {
         record,
         hash,
@@ -200,7 +273,7 @@ pub fn ingest(
 ) -> Result<Summary> {
     let started = Instant::now();
     let threads = opts.threads.max(1);
-    let in_flight = threads * 8;
+    let in_flight = threads * 32;
     let (tokens_tx, tokens_rx) = sync_channel::<()>(in_flight);
     for _ in 0..in_flight {
         tokens_tx.send(()).expect("capacity");
@@ -209,6 +282,8 @@ pub fn ingest(
     let work_rx = std::sync::Arc::new(std::sync::Mutex::new(work_rx));
     let (done_tx, done_rx) = sync_channel::<Seq>(in_flight);
     let known_db = store.db_path();
+    let worker_db = known_db.clone();
+    let taken = std::sync::Mutex::new(HashSet::new());
     let paths = paths.to_vec();
     let limits = opts.limits;
     let today = opts.today;
@@ -249,11 +324,8 @@ pub fn ingest(
                             let mut key = [0u8; 16];
                             key.copy_from_slice(&full.as_bytes()[..16]);
                             let stored: bool = known
-                                .query_row(
-                                    "SELECT 1 FROM documents WHERE hash = ?1",
-                                    [&hash],
-                                    |_| Ok(()),
-                                )
+                                .prepare_cached("SELECT 1 FROM documents WHERE hash = ?1")?
+                                .query_row([&hash], |_| Ok(()))
                                 .optional()?
                                 .is_some();
                             if stored || !seen_this_run.insert(key) {
@@ -280,11 +352,17 @@ pub fn ingest(
                 source::read_all(&paths, limits, &mut sink)
             });
         // workers
+        let taken = &taken;
         for _ in 0..threads {
             let rx = work_rx.clone();
+            let db_path = worker_db.clone();
             let tx = done_tx.clone();
             let worker = std::thread::Builder::new().name("ingest-analysis".into());
             worker.spawn_scoped(s, move || {
+                let known = Known {
+                    db: crate::db::open_read(&db_path).ok(),
+                    taken,
+                };
                 loop {
                     let job = rx.lock().expect("work queue").recv();
                     let Ok((seq, bytes, record, hash)) = job else {
@@ -292,7 +370,7 @@ pub fn ingest(
                     };
                     let source = record.source.clone();
                     let msg = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                        analyse(record, hash, today)
+                        analyse(record, hash, today, &known)
                     }))
                     .unwrap_or_else(|_| Msg::Skip {
                         reason: "analysis_failed",
@@ -330,12 +408,19 @@ fn write_in_order(
     let mut summary = Summary::default();
     let mut pending: BTreeMap<u64, Seq> = BTreeMap::new();
     let mut next = 0u64;
+    // checkpoint the write-ahead log every 64 MB instead of every 4 MB: pages rewritten
+    // between checkpoints are copied into the database once
+    store
+        .conn
+        .pragma_update(None, "wal_autocheckpoint", 16384)?;
     let mut writer = store.index.writer()?;
     let mut tx = Some(store.conn.unchecked_transaction()?);
     let mut in_batch = 0usize;
     let mut last_commit = Instant::now();
     let mut bytes = 0u64;
     let mut max_row = 0i64;
+    let mut entities = Entities::default();
+    let mut signatures = Signatures::default();
     let mut finished = false;
     while !finished {
         match done.recv_timeout(Duration::from_millis(200)) {
@@ -362,7 +447,15 @@ fn write_in_order(
                 }
                 Msg::Done(a) => {
                     let t = tx.as_ref().expect("open transaction");
-                    if let Some(row) = store_one(t, store, &writer, &a, &mut summary)? {
+                    if let Some(row) = store_one(
+                        t,
+                        store,
+                        &writer,
+                        &a,
+                        &mut entities,
+                        &mut signatures,
+                        &mut summary,
+                    )? {
                         max_row = max_row.max(row);
                     }
                     in_batch += 1;
@@ -393,11 +486,43 @@ fn write_in_order(
 /// Stores one analysed document: the document row, then each article unless a copy is
 /// stored (then a duplicate link), with its facts, entities and indicators, and adds the
 /// article to the index writer. Returns the largest article row written.
+/// Entity ids and stored English names by (kind, name), so that each mention costs one
+/// insert instead of an upsert and a lookup. Rows written in a transaction that is later
+/// lost die with the process that cached them.
+#[derive(Default)]
+struct Entities(std::collections::HashMap<(&'static str, String), (i64, String)>);
+
+impl Entities {
+    fn id(
+        &mut self,
+        tx: &Transaction,
+        kind: &'static str,
+        name: &str,
+        name_en: &str,
+    ) -> Result<(i64, String)> {
+        if let Some(e) = self.0.get(&(kind, name.to_string())) {
+            return Ok(e.clone());
+        }
+        tx.prepare_cached(
+            "INSERT INTO entities (kind, name, name_en) VALUES (?1,?2,?3) \
+             ON CONFLICT (kind, name) DO NOTHING",
+        )?
+        .execute(params![kind, name, name_en])?;
+        let e: (i64, String) = tx
+            .prepare_cached("SELECT id, name_en FROM entities WHERE kind = ?1 AND name = ?2")?
+            .query_row(params![kind, name], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        self.0.insert((kind, name.to_string()), e.clone());
+        Ok(e)
+    }
+}
+
 fn store_one(
     tx: &Transaction,
     store: &Store,
     writer: &tantivy::IndexWriter,
     a: &Analysed,
+    entities: &mut Entities,
+    signatures: &mut Signatures,
     summary: &mut Summary,
 ) -> Result<Option<i64>> {
     let doc = &a.doc;
@@ -435,15 +560,12 @@ fn store_one(
         }
         let id = &prep.id;
         let exact: Option<String> = tx
-            .query_row(
-                "SELECT article_id FROM articles WHERE article_id = ?1",
-                [id],
-                |r| r.get(0),
-            )
+            .prepare_cached("SELECT article_id FROM articles WHERE article_id = ?1")?
+            .query_row([id], |r| r.get(0))
             .optional()?;
         let (sig, figures) = (&prep.sig, &prep.figures);
         let near = match (&exact, sig) {
-            (None, Some(sig)) => near_copy(tx, sig, figures)?,
+            (None, Some(sig)) => near_copy(tx, sig, figures, signatures)?,
             _ => None,
         };
         if let Some((of, kind, similarity)) = exact
@@ -460,6 +582,31 @@ fn store_one(
                 summary.near_duplicates += 1;
             }
             continue;
+        }
+        // a copy the workers did not analyse because another worker took its story, whose
+        // record comes later in the input: this is the first copy, analysed here (rare)
+        let late;
+        let (art, prep) = if prep.analysed {
+            (art, prep)
+        } else {
+            let mut own = art.clone();
+            readout_core::Pipeline::default().run_article(&mut own, doc.published);
+            let p = prepare(&mut own);
+            late = (own, p);
+            (&late.0, &late.1)
+        };
+        let (sig, figures) = (&prep.sig, &prep.figures);
+        if let (Some(sig), false) = (sig, a.prepared[idx].analysed) {
+            // and it may still be a near copy of a stored story
+            if let Some((of, s)) = near_copy(tx, sig, figures, signatures)? {
+                tx.prepare_cached(
+                    "INSERT INTO duplicates (document, idx, of_article, kind, similarity) VALUES (?1,?2,?3,'near',?4)",
+                )?
+                .execute(params![doc_row, idx as i64, of, s])?;
+                summary.duplicates += 1;
+                summary.near_duplicates += 1;
+                continue;
+            }
         }
         tx.prepare_cached(
             "INSERT INTO articles (article_id, document, idx, language, headline, headline_en, \
@@ -489,9 +636,28 @@ fn store_one(
             for (band, key) in dedup::band_keys(sig).iter().enumerate() {
                 stmt.execute(params![band as i64, key, row])?;
             }
+            signatures.put(row, *sig, figures.clone());
         }
         summary.articles_stored += 1;
+        // the index entry, built as `query::indexed_article` reads it back (tested equal)
+        let mut indexed = crate::query::OwnedIndexed {
+            row,
+            article_id: id.clone(),
+            headline: art.headline.clone(),
+            headline_en: art.headline_en.clone().unwrap_or_default(),
+            text: art.text.clone(),
+            en: art.summary_en.clone().unwrap_or_default(),
+            published: published.clone(),
+            places: Vec::new(),
+            people: Vec::new(),
+            kinds: Vec::new(),
+        };
         for (f, (v, fact_json)) in art.facts.iter().zip(&prep.facts) {
+            indexed.en.push('\n');
+            indexed.en.push_str(&f.en);
+            if !indexed.kinds.iter().any(|k| k == f.kind()) {
+                indexed.kinds.push(f.kind().to_string());
+            }
             tx.prepare_cached(
                 "INSERT INTO facts (article, kind, text, start, end, en, json) VALUES (?1,?2,?3,?4,?5,?6,?7)",
                 )?
@@ -499,29 +665,38 @@ fn store_one(
             )?;
             let fact_row = tx.last_insert_rowid();
             let kind = f.kind();
-            let s = |k: &str| v[k].as_str().unwrap_or_default().to_string();
-            match kind {
-                "person" | "place" | "organization" => {
-                    let (name, name_en) = (s("name"), s("name_en"));
+            use readout_core::model::FactBody;
+            let named = match &f.body {
+                FactBody::Person(p) => Some((&p.name, &p.name_en)),
+                FactBody::Place(p) => Some((&p.name, &p.name_en)),
+                FactBody::Organization(o) => Some((&o.name, &o.name_en)),
+                _ => None,
+            };
+            match (named, v) {
+                (Some((name, name_en)), _) => {
                     if name.is_empty() {
                         continue;
                     }
-                    tx.prepare_cached(
-                        "INSERT INTO entities (kind, name, name_en) VALUES (?1,?2,?3) \
-                         ON CONFLICT (kind, name) DO NOTHING",
-                    )?
-                    .execute(params![kind, name, name_en])?;
-                    let entity: i64 = tx.query_row(
-                        "SELECT id FROM entities WHERE kind = ?1 AND name = ?2",
-                        params![kind, name],
-                        |r| r.get(0),
-                    )?;
+                    let (entity, stored_en) = entities.id(tx, kind, name, name_en)?;
+                    let list = match kind {
+                        "person" => Some(&mut indexed.people),
+                        "place" => Some(&mut indexed.places),
+                        _ => None,
+                    };
+                    if let Some(list) = list {
+                        for n in [name.clone(), stored_en] {
+                            if !n.is_empty() && !list.contains(&n) {
+                                list.push(n);
+                            }
+                        }
+                    }
                     tx.prepare_cached(
                         "INSERT INTO mentions (entity, article, fact) VALUES (?1,?2,?3)",
                     )?
                     .execute(params![entity, row, fact_row])?;
                 }
-                "indicator" => {
+                (None, Some(v)) => {
+                    let s = |k: &str| v[k].as_str().unwrap_or_default().to_string();
                     let q = &v["quantity"];
                     let num = |x: &serde_json::Value| match x {
                         serde_json::Value::Null => None,
@@ -558,7 +733,21 @@ fn store_one(
                 _ => {}
             }
         }
-        let indexed = crate::query::indexed_article(tx, row)?;
+        #[cfg(debug_assertions)]
+        {
+            // every debug-build ingest (all the tests) checks that the entry built here is
+            // the one the index rebuild reads back from the database
+            let mut back = crate::query::indexed_article(tx, row)?;
+            let mut here = indexed.clone();
+            for x in [&mut back, &mut here] {
+                x.places.sort();
+                x.people.sort();
+            }
+            assert_eq!(
+                here, back,
+                "index entry of article {row} differs from its read-back"
+            );
+        }
         store.index.add(writer, &indexed.as_indexed())?;
         max_row = Some(row);
     }
@@ -578,50 +767,172 @@ fn near_copy(
     tx: &Transaction,
     sig: &[u64; dedup::HASHES],
     figures: &[String],
+    cache: &mut Signatures,
 ) -> Result<Option<(String, f64)>> {
-    let mut stmt = tx.prepare_cached(
-        "SELECT s.article, s.minhash, s.figures FROM bands b \
-         JOIN signatures s ON s.article = b.article \
-         WHERE b.band = ?1 AND b.key = ?2 ORDER BY b.article DESC LIMIT ?3",
-    )?;
-    let mut seen = std::collections::HashSet::new();
+    // candidate rows from the bands index alone (it covers band, key, article), each once
+    let mut ids: Vec<i64> = Vec::new();
+    {
+        let mut stmt = tx.prepare_cached(
+            "SELECT article FROM bands WHERE band = ?1 AND key = ?2 ORDER BY article DESC LIMIT ?3",
+        )?;
+        for (band, key) in dedup::band_keys(sig).iter().enumerate() {
+            for r in stmt.query_map(params![band as i64, key, CANDIDATES_PER_BAND], |r| {
+                r.get::<_, i64>(0)
+            })? {
+                ids.push(r?);
+            }
+        }
+    }
+    ids.sort_unstable();
+    ids.dedup();
     let mut best: Option<(i64, f64)> = None;
-    for (band, key) in dedup::band_keys(sig).iter().enumerate() {
-        let rows = stmt.query_map(params![band as i64, key, CANDIDATES_PER_BAND], |r| {
-            Ok((
-                r.get::<_, i64>(0)?,
-                r.get::<_, Vec<u8>>(1)?,
-                r.get::<_, String>(2)?,
-            ))
-        })?;
-        for r in rows {
-            let (article, blob, other_figures) = r?;
-            if !seen.insert(article) {
-                continue;
-            }
-            let Some(other) = dedup::from_blob(&blob) else {
-                continue;
-            };
-            let s = dedup::similarity(sig, &other);
-            if s < dedup::NEAR_JACCARD || best.as_ref().is_some_and(|(_, b)| s <= *b) {
-                continue;
-            }
-            let other_figures: Vec<String> = other_figures
-                .split_whitespace()
-                .map(str::to_string)
-                .collect();
-            if dedup::figures_compatible(figures, &other_figures) {
-                best = Some((article, s));
-            }
+    for article in ids {
+        let Some(other) = cache.get(tx, article)? else {
+            continue;
+        };
+        let s = dedup::similarity(sig, &other.0);
+        // the newest of equally similar copies, as before: ties go to the higher row
+        if s < dedup::NEAR_JACCARD || best.as_ref().is_some_and(|(_, b)| s < *b) {
+            continue;
+        }
+        if dedup::figures_compatible(figures, &other.1) {
+            best = Some((article, s));
         }
     }
     let Some((article, s)) = best else {
         return Ok(None);
     };
-    let id: String = tx.query_row(
-        "SELECT article_id FROM articles WHERE id = ?1",
-        [article],
-        |r| r.get(0),
-    )?;
+    let id: String = tx
+        .prepare_cached("SELECT article_id FROM articles WHERE id = ?1")?
+        .query_row([article], |r| r.get(0))?;
     Ok(Some((id, s)))
+}
+
+/// MinHash signatures and figures of recently stored articles by row, so a candidate that
+/// shares several bands, or comes up again for the next article, is read from the database
+/// once. Bounded: emptied when it reaches [`Signatures::CAP`] entries (~40 MB).
+#[derive(Default)]
+struct Signatures(std::collections::HashMap<i64, Box<Signature>>);
+
+/// A MinHash signature and the figures of its text.
+type Signature = ([u64; dedup::HASHES], Vec<String>);
+
+impl Signatures {
+    const CAP: usize = 50_000;
+
+    fn put(&mut self, row: i64, sig: [u64; dedup::HASHES], figures: Vec<String>) {
+        if self.0.len() >= Self::CAP {
+            self.0.clear();
+        }
+        self.0.insert(row, Box::new((sig, figures)));
+    }
+
+    fn get(
+        &mut self,
+        tx: &Transaction,
+        row: i64,
+    ) -> Result<Option<&([u64; dedup::HASHES], Vec<String>)>> {
+        if self.0.contains_key(&row) {
+            return Ok(self.0.get(&row).map(|v| &**v));
+        }
+        let got = tx
+            .prepare_cached("SELECT minhash, figures FROM signatures WHERE article = ?1")?
+            .query_row([row], |r| {
+                Ok((r.get::<_, Vec<u8>>(0)?, r.get::<_, String>(1)?))
+            })
+            .optional()?;
+        let Some((blob, figures)) = got else {
+            return Ok(None);
+        };
+        let Some(sig) = dedup::from_blob(&blob) else {
+            return Ok(None);
+        };
+        let figures: Vec<String> = figures.split_whitespace().map(str::to_string).collect();
+        self.put(row, sig, figures);
+        Ok(self.0.get(&row).map(|v| &**v))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const PAGE: &str = "江门日报 2024年4月10日\n\n江门推进低效用地整治\n\n本报讯 江门市已累计拆除整理低效工业用地1.2万亩，力争年底前完成2万亩。";
+
+    fn record(source: &str) -> Record {
+        Record {
+            source: source.into(),
+            url: None,
+            fetched: None,
+            charset: None,
+            date: None,
+            bytes: PAGE.as_bytes().to_vec(),
+        }
+    }
+
+    #[test]
+    fn known_stories_skip_analysis_and_a_late_first_copy_is_analysed_by_the_writer() {
+        let today = chrono::NaiveDate::from_ymd_opt(2026, 1, 1).unwrap();
+        let dir = std::env::temp_dir().join(format!("readout-late-copy-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        let mut store = Store::open(&dir).unwrap();
+        let taken = std::sync::Mutex::new(HashSet::new());
+        let known = Known {
+            db: None,
+            taken: &taken,
+        };
+        // a worker holding a later record of the same story took it first
+        let doc = readout_core::build_document(PAGE, &Options::new(today));
+        assert!(!doc.articles.is_empty());
+        for a in &doc.articles {
+            assert!(!known.seen_or_take(&dedup::article_id(&a.headline, &a.text)));
+        }
+        let msg = analyse(record("first"), "doc-1".into(), today, &known);
+        let Msg::Done(a) = &msg else {
+            panic!("not analysed")
+        };
+        assert!(a.prepared.iter().all(|p| !p.analysed));
+        assert!(a.doc.articles.iter().all(|a| a.facts.is_empty()));
+        let (tx, rx) = sync_channel(4);
+        let (tokens, _t) = sync_channel(4);
+        tx.send(Seq {
+            seq: 0,
+            bytes: PAGE.len() as u64,
+            msg,
+        })
+        .unwrap();
+        drop(tx);
+        let s = write_in_order(
+            &mut store,
+            rx,
+            tokens,
+            &IngestOptions::new(today),
+            &Quiet,
+            &mut |_| {},
+        )
+        .unwrap();
+        assert_eq!(s.articles_stored, doc.articles.len() as u64);
+        assert_eq!(s.duplicates, 0);
+        let (facts, indicators): (i64, i64) = store
+            .conn
+            .query_row(
+                "SELECT (SELECT count(*) FROM facts), (SELECT count(*) FROM indicators)",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .unwrap();
+        // exactly what a plain analysis of the page finds
+        let full = readout_core::analyze_text(PAGE, &Options::new(today));
+        let want: usize = full.articles.iter().map(|a| a.facts.len()).sum();
+        assert!(indicators >= 1, "{indicators} indicators");
+        assert_eq!(facts as usize, want);
+        // and the stored story is known to the next worker through the database
+        let known = Known {
+            db: crate::db::open_read(&store.db_path()).ok(),
+            taken: &std::sync::Mutex::new(HashSet::new()),
+        };
+        let a = &doc.articles[doc.articles.len() - 1];
+        assert!(known.seen_or_take(&dedup::article_id(&a.headline, &a.text)));
+        let _ = std::fs::remove_dir_all(&dir);
+    }
 }

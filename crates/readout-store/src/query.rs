@@ -8,17 +8,18 @@ use rusqlite::{Connection, OptionalExtension, params};
 use serde::Serialize;
 
 /// An article's index entry rebuilt from the database.
+#[derive(Debug, Clone, PartialEq)]
 pub struct OwnedIndexed {
-    row: i64,
-    article_id: String,
-    headline: String,
-    headline_en: String,
-    text: String,
-    en: String,
-    published: String,
-    places: Vec<String>,
-    people: Vec<String>,
-    kinds: Vec<String>,
+    pub(crate) row: i64,
+    pub(crate) article_id: String,
+    pub(crate) headline: String,
+    pub(crate) headline_en: String,
+    pub(crate) text: String,
+    pub(crate) en: String,
+    pub(crate) published: String,
+    pub(crate) places: Vec<String>,
+    pub(crate) people: Vec<String>,
+    pub(crate) kinds: Vec<String>,
 }
 
 impl OwnedIndexed {
@@ -280,13 +281,33 @@ pub fn article(conn: &Connection, article_id: &str) -> Result<Option<ArticleView
             })
         })?
         .collect::<rusqlite::Result<_>>()?;
+    let mut article: serde_json::Value = serde_json::from_str(&json)?;
+    // the facts are stored once, in their table (the article's own JSON has an empty list;
+    // stores written before kept a copy there)
+    if let Some(obj) = article.as_object_mut() {
+        if obj
+            .get("facts")
+            .and_then(|f| f.as_array())
+            .is_none_or(|f| f.is_empty())
+        {
+            let mut stmt = conn.prepare_cached(
+                "SELECT f.json FROM facts f JOIN articles a ON a.id = f.article \
+                 WHERE a.article_id = ?1 ORDER BY f.id",
+            )?;
+            let facts = stmt
+                .query_map([&article_id], |r| r.get::<_, String>(0))?
+                .map(|j| Ok(serde_json::from_str(&j?)?))
+                .collect::<Result<Vec<serde_json::Value>>>()?;
+            obj.insert("facts".into(), serde_json::Value::Array(facts));
+        }
+    }
     Ok(Some(ArticleView {
         article_id,
         published,
         source,
         url,
         converted_from,
-        article: serde_json::from_str(&json)?,
+        article,
         duplicates,
     }))
 }

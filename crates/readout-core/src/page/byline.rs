@@ -27,9 +27,23 @@ fn is_han(c: char) -> bool {
 
 /// A plausible Chinese personal name as written in a credit: 2–4 Han characters
 /// (5 with a compound surname), or a run of capitalised Latin words.
+/// A desk, not a person, signs as 新闻中心 or 综合部: such endings are never given names.
+const DESK_ENDINGS: &[&str] = &[
+    "中心", "部", "办", "社", "网", "站", "台", "组", "室", "委", "局", "报", "处", "科", "所",
+    "院", "团", "队", "频道", "编辑", "记者",
+];
+
 fn plausible_zh_name(s: &str) -> bool {
     let n = s.chars().count();
-    (2..=5).contains(&n) && s.chars().all(|c| is_han(c) || c == '·')
+    (2..=5).contains(&n) && s.chars().all(|c| is_han(c) || c == '·') && !is_desk(s)
+}
+
+/// A desk or an outlet signing a credit (新闻中心, 综合部, 某某日报): a credit, not a person.
+fn is_desk(s: &str) -> bool {
+    let n = s.chars().count();
+    (2..=12).contains(&n)
+        && s.chars().all(is_han)
+        && (DESK_ENDINGS.iter().any(|e| s.ends_with(e)) || s.contains("新闻"))
 }
 
 fn plausible_en_name(s: &str) -> bool {
@@ -58,9 +72,10 @@ fn byline(role: &'static str, name: &str) -> Byline {
 
 /// Parses the inside of a credit: `记者 郭锦润 陈伟祺 通讯员 李明`, `记者郭锦润`,
 /// `文/图 张三`, `责任编辑：李四`. Returns None unless every token is a role or a name
-/// and at least one name follows a role.
+/// and at least one name or desk follows a role; a desk (`责任编辑：新闻中心`) is no person.
 pub fn parse_zh_credits(s: &str) -> Option<Vec<Byline>> {
     let mut out = Vec::new();
+    let mut desk = false;
     let mut role: Option<&'static str> = None;
     for raw in s.split(|c: char| {
         c.is_whitespace() || matches!(c, '、' | '，' | ',' | '：' | ':' | '；' | ';')
@@ -78,12 +93,16 @@ pub fn parse_zh_credits(s: &str) -> Option<Vec<Byline>> {
             }
         }
         let r = role?;
+        if is_desk(tok) {
+            desk = true;
+            continue;
+        }
         if !plausible_zh_name(tok) {
             return None;
         }
         out.push(byline(r, tok));
     }
-    (!out.is_empty()).then_some(out)
+    (desk || !out.is_empty()).then_some(out)
 }
 
 /// Parses a whole credit line: `编辑 张三`, `(记者 王五)`, `Text translation Li Jing`,
@@ -165,6 +184,12 @@ mod tests {
         assert_eq!(pending, Some("translator"));
         let (b, _) = parse_credit_line("By Li Jing").unwrap();
         assert_eq!((b[0].role, b[0].name.as_str()), ("reporter", "Li Jing"));
+        // a desk signs: the line is a credit, with no person in it
+        assert_eq!(
+            parse_credit_line("责任编辑：新闻中心"),
+            Some((vec![], None))
+        );
+        assert_eq!(parse_credit_line("编辑：综合部 张三").unwrap().0.len(), 1);
         let (b, _) = parse_credit_line("（责任编辑：李四）").unwrap();
         assert_eq!((b[0].role, b[0].name_en.as_str()), ("editor", "Li Si"));
         assert!(parse_credit_line("By the end of the year, output rose.").is_none());
