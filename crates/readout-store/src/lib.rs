@@ -7,6 +7,7 @@
 
 pub mod db;
 pub mod dedup;
+pub mod gz;
 pub mod index;
 pub mod ingest;
 pub mod query;

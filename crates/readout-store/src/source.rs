@@ -153,12 +153,11 @@ fn read_stdin(
     let mut r = BufReader::with_capacity(1 << 16, io::stdin());
     let head = r.fill_buf()?.to_vec();
     let src = "stdin".to_string();
-    let boxed: Box<dyn BufRead + Send> = if head.starts_with(&[0x1f, 0x8b]) {
-        Box::new(BufReader::new(flate2::bufread::MultiGzDecoder::new(r)))
+    if head.starts_with(&[0x1f, 0x8b]) {
+        read_gz(Box::new(r), &src, None, limits, sink)
     } else {
-        Box::new(r)
-    };
-    read_stream(boxed, &src, None, limits, sink)
+        read_stream(Box::new(r), &src, None, limits, sink)
+    }
 }
 
 /// Reads one stream whose kind is sniffed when `kind` is None.
@@ -259,15 +258,48 @@ fn read_file(
     let file =
         File::open(path).map_err(|e| anyhow::anyhow!("cannot read {}: {e}", path.display()))?;
     let raw = BufReader::with_capacity(1 << 16, file);
-    let r: Box<dyn BufRead + Send> = if gz {
-        Box::new(BufReader::with_capacity(
-            1 << 16,
-            flate2::bufread::MultiGzDecoder::new(raw),
-        ))
+    if gz {
+        read_gz(Box::new(raw), &source, Some(kind), limits, sink)
     } else {
-        Box::new(raw)
+        read_stream(Box::new(raw), &source, Some(kind), limits, sink)
+    }
+}
+
+/// Reads a gzip stream member by member: a damaged member is skipped and counted
+/// (`bad_gzip`, one per member, reported where it was met) and reading goes on with the
+/// next one.
+fn read_gz(
+    raw: crate::gz::Raw,
+    source: &str,
+    kind: Option<Kind>,
+    limits: Limits,
+    sink: &mut dyn FnMut(Item, u64) -> anyhow::Result<()>,
+) -> anyhow::Result<()> {
+    let members = crate::gz::Members::new(raw);
+    let damaged = members.damaged();
+    let mut reported = 0u64;
+    let mut report = |sink: &mut dyn FnMut(Item, u64) -> anyhow::Result<()>| {
+        let now = damaged.load(std::sync::atomic::Ordering::Relaxed);
+        while reported < now {
+            reported += 1;
+            sink(
+                Item::Skip {
+                    reason: "bad_gzip",
+                    source: source.to_string(),
+                    detail: format!("damaged gzip member {reported}: skipped to the next member"),
+                },
+                0,
+            )?;
+        }
+        Ok::<(), anyhow::Error>(())
     };
-    read_stream(r, &source, Some(kind), limits, sink)
+    let r = Box::new(BufReader::with_capacity(1 << 16, members));
+    let mut checked = |item: Item, bytes: u64| -> anyhow::Result<()> {
+        report(&mut *sink)?;
+        sink(item, bytes)
+    };
+    read_stream(r, source, kind, limits, &mut checked)?;
+    report(sink)
 }
 
 fn read_warc(

@@ -322,3 +322,50 @@ fn warc_with_damage_ingests_with_exact_counts() {
     assert_eq!(s.articles_stored, 0);
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn a_damaged_gzip_member_costs_only_its_own_records() {
+    use std::io::Write;
+    let dir = tmp("gzmembers");
+    let member = |rec: &[u8]| {
+        let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+        e.write_all(rec).unwrap();
+        e.finish().unwrap()
+    };
+    // twenty stories, one gzip member each, as crawlers write them
+    let mut members: Vec<Vec<u8>> = (0..20)
+        .map(|i| {
+            let mut w = Vec::new();
+            write_record(
+                &mut w,
+                "response",
+                &format!("http://members.example/{i}"),
+                "2024-05-01T00:00:00Z",
+                &http_payload("text/html; charset=utf-8", story(200 + i).as_bytes()),
+            );
+            member(&w)
+        })
+        .collect();
+    // damage the middle of the 8th member's compressed data, and put junk before the 15th
+    let m = &mut members[7];
+    let mid = m.len() / 2;
+    for b in &mut m[mid..mid + 16] {
+        *b ^= 0xa5;
+    }
+    members[14].splice(0..0, b"\0garbage between members\0".iter().copied());
+    let path = dir.join("members.warc.gz");
+    std::fs::write(&path, members.concat()).unwrap();
+
+    let mut store = Store::open(&dir.join("store")).unwrap();
+    let s = run(&mut store, std::slice::from_ref(&path), &opts());
+    assert_eq!(s.skipped.get("bad_gzip"), Some(&2), "{s:?}");
+    // every story outside the damaged member is read and stored; at most the damaged
+    // member's own record is lost (its readable part, if any, is counted as a bad record)
+    assert_eq!(s.articles_stored, 19, "{s:?}");
+    for i in [0, 6, 8, 13, 14, 19] {
+        let q = format!("第{}次重点工作推进会", 200 + i);
+        let r = query::search(&store, &q, &Filters::default(), 5, 0).unwrap();
+        assert_eq!(r.total, 1, "story {i}: {:?}", r.hits);
+    }
+    std::fs::remove_dir_all(&dir).unwrap();
+}
