@@ -61,9 +61,36 @@ fn page_headline(dom: &Dom) -> Option<String> {
         .unwrap_or_default()
         .trim()
         .to_string();
+    // 标题-某市人民政府门户网站: a site's name after a bare dash
+    let head = match head.rsplit_once(['-', '—', '–']) {
+        Some((story, site))
+            if site.chars().count() <= 24
+                && SITE_ENDINGS.iter().any(|e| site.trim().ends_with(e))
+                && story.chars().count() >= 5 =>
+        {
+            story.trim().to_string()
+        }
+        _ => head,
+    };
     // a short title is the site's or the channel's name (新闻, 要闻), not the story's
     (head.chars().count() >= 5).then_some(head)
 }
+
+/// How the names of news sites end (中山日报, 某市人民政府门户网站, 南方+客户端).
+const SITE_ENDINGS: &[&str] = &[
+    "网",
+    "网站",
+    "门户",
+    "日报",
+    "晚报",
+    "报",
+    "新闻",
+    "频道",
+    "客户端",
+    "平台",
+    "政府",
+    "在线",
+];
 
 /// A full date `YYYY年M月D日` from an ISO timestamp (`2024-10-15T08:00:00+08:00`).
 fn iso_date(iso: &str) -> Option<String> {
@@ -74,15 +101,64 @@ fn iso_date(iso: &str) -> Option<String> {
     Some(format!("{y}年{m}月{day}日"))
 }
 
-/// The page's publication date as `YYYY年M月D日`: from a publication-time `<meta>`, else
-/// from the first date in an element whose class or id says date, time, source or info
-/// (`<div class="source">来源：某报 2024年10月15日</div>`, `<span id="pubtime">2024-10-15</span>`)
-/// that is not in a list of links.
-fn page_date(dom: &Dom) -> Option<String> {
+/// The first full date in `text` as `YYYY年M月D日` (2024-10-15, 2024/10/15, 2024年10月15日).
+fn date_in(text: &str) -> Option<String> {
     static DATE: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
     let re = DATE.get_or_init(|| {
         regex::Regex::new(r"(\d{4})(?:年|-|/|\.)(\d{1,2})(?:月|-|/|\.)(\d{1,2})").expect("date")
     });
+    let c = re.captures(text)?;
+    let (m, d): (u32, u32) = (c[2].parse().ok()?, c[3].parse().ok()?);
+    ((1..=12).contains(&m) && (1..=31).contains(&d)).then(|| format!("{}年{m}月{d}日", &c[1]))
+}
+
+/// Words that label a page's own date or source line (发布时间：…, 来源：…).
+const DATE_LABELS: &[&str] = &[
+    "发布时间",
+    "发布日期",
+    "发布于",
+    "时间：",
+    "日期：",
+    "来源：",
+    "来源:",
+];
+
+/// A date or source line of the page (`2024-05-01 08:00 来源：本报`, `发布日期：2024-05-01`):
+/// short, with a date, and either labelled or nothing much besides the date.
+fn meta_line_date(line: &str) -> Option<String> {
+    let line = line.trim();
+    let n = line.chars().count();
+    if n > 80 {
+        return None;
+    }
+    let d = date_in(line)?;
+    let labelled = DATE_LABELS.iter().any(|l| line.contains(l))
+        || ["来源", "作者", "编辑", "浏览", "点击"]
+            .iter()
+            .any(|l| line.contains(l));
+    let han = line
+        .chars()
+        .filter(|c| ('\u{4e00}'..='\u{9fff}').contains(c))
+        .count();
+    (labelled || han <= 4).then_some(d)
+}
+
+/// True when `node` sits in a list of links: a date there dates another story (相关新闻).
+fn in_link_list(node: &dom_query::NodeRef) -> bool {
+    std::iter::once(*node)
+        .chain(node.ancestors_it(Some(8)))
+        .any(|n| {
+            n.node_name()
+                .is_some_and(|t| matches!(&*t, "li" | "a" | "ul" | "ol" | "option" | "dd"))
+        })
+}
+
+/// The page's publication date as `YYYY年M月D日`: from a publication-time `<meta>`, else
+/// from the first date in an element whose class or id says date, time, source, info or
+/// meta (`<div class="source">来源：某报 2024年10月15日</div>`, `<span id="pubtime">…`),
+/// else from a short element labelled as the page's date (`<div class="fbxx">发布日期：…`);
+/// never from a list of links.
+fn page_date(dom: &Dom) -> Option<String> {
     for sel in [
         r#"meta[property="article:published_time"]"#,
         r#"meta[name="publishdate"]"#,
@@ -90,35 +166,31 @@ fn page_date(dom: &Dom) -> Option<String> {
         r#"meta[name="pubdate"]"#,
     ] {
         let m = dom.select(sel);
-        if let Some(v) = m.attr("content") {
-            if let Some(c) = re.captures(&v) {
-                return Some(format!(
-                    "{}年{}月{}日",
-                    &c[1],
-                    c[2].parse::<u32>().ok()?,
-                    c[3].parse::<u32>().ok()?
-                ));
-            }
+        if let Some(d) = m.attr("content").and_then(|v| date_in(&v)) {
+            return Some(d);
         }
     }
-    let sel = r#"[class*="date"], [class*="time"], [class*="source"], [class*="info"], [id*="date"], [id*="time"], [class*="Date"], [class*="Time"]"#;
+    let sel = r#"[class*="date"], [class*="time"], [class*="source"], [class*="info"], [class*="meta"], [class*="pub"], [id*="date"], [id*="time"], [id*="pub"], [class*="Date"], [class*="Time"]"#;
     for node in dom.select(sel).nodes().iter().take(40) {
-        // a date in a list of links dates another story (相关新闻, 图片新闻)
-        let in_list = std::iter::once(*node)
-            .chain(node.ancestors_it(Some(8)))
-            .any(|n| {
-                n.node_name()
-                    .is_some_and(|t| matches!(&*t, "li" | "a" | "ul" | "ol" | "option" | "dd"))
-            });
-        if in_list {
+        if in_link_list(node) {
             continue;
         }
+        if let Some(d) = date_in(&node.text()) {
+            return Some(d);
+        }
+    }
+    for node in dom
+        .select("div, span, p, td, em, i, font, small")
+        .nodes()
+        .iter()
+        .take(600)
+    {
         let text = node.text();
-        if let Some(c) = re.captures(&text) {
-            let (m, d): (u32, u32) = (c[2].parse().ok()?, c[3].parse().ok()?);
-            if (1..=12).contains(&m) && (1..=31).contains(&d) {
-                return Some(format!("{}年{m}月{d}日", &c[1]));
-            }
+        if text.len() > 240 || !DATE_LABELS.iter().any(|l| text.contains(l)) || in_link_list(node) {
+            continue;
+        }
+        if let Some(d) = meta_line_date(&text) {
+            return Some(d);
         }
     }
     None
@@ -148,9 +220,18 @@ pub fn main_text(html: &str) -> String {
     let Some(article) = parsed else {
         return to_text(html);
     };
-    let body = article.text_content.trim().to_string();
+    let mut body = article.text_content.trim();
     if body.chars().filter(|c| !c.is_whitespace()).count() < 20 {
         return to_text(html);
+    }
+    // the page's date or source line, when Readability kept it at the top of the body, is
+    // no paragraph of the story (it would be read as a headline): its date is the page's
+    let mut date = date;
+    if let Some((first, rest)) = body.split_once('\n') {
+        if let Some(d) = meta_line_date(first) {
+            date = date.or(Some(d));
+            body = rest.trim_start();
+        }
     }
     let headline = headline
         .or_else(|| {
@@ -169,7 +250,7 @@ pub fn main_text(html: &str) -> String {
         out.push_str(&headline);
         out.push_str("\n\n");
     }
-    out.push_str(&body);
+    out.push_str(body);
     out
 }
 
@@ -235,6 +316,46 @@ mod tests {
         assert!(looks_like_html("<!DOCTYPE html><html>"));
         assert!(looks_like_html("  <div>中山</div>"));
         assert!(!looks_like_html("中山市召开会议。a < b"));
+    }
+
+    #[test]
+    fn the_page_date_line_is_read_and_kept_out_of_the_story() {
+        let story = "<p>江门市召开全市低效用地整治推进会，部署下一阶段工作。会议指出，全市已累计完成整治任务一万二千亩，超额完成年度目标。</p>".repeat(3);
+        // a meta line inside <article>, which Readability keeps at the top of the body
+        let text = main_text(&format!(
+            "<html><head><title>江门部署低效用地整治 | 客户端</title></head><body><main><article>\
+             <h1>江门部署低效用地整治</h1><div class=\"byline\">2023-06-08 08:00 来源：江门日报</div>{story}\
+             </article><aside><ul><li><a href=\"/x\">另一则</a><span>2024-02-11</span></li></ul></aside></main></body></html>"
+        ));
+        assert!(
+            text.starts_with("2023年6月8日\n\n江门部署低效用地整治\n\n江门市召开"),
+            "{text}"
+        );
+        // a labelled date in an element whose class says nothing (发布信息 → fbxx)
+        let text = main_text(&format!(
+            "<html><head><title>江门部署低效用地整治-江门市人民政府门户网站</title></head><body>\
+             <div class=\"tit\"><h2>江门部署低效用地整治</h2></div><div class=\"fbxx\">发布日期：2023-06-08 信息来源：市自然资源局</div>\
+             <div id=\"zoom\">{story}</div></body></html>"
+        ));
+        assert!(
+            text.starts_with("2023年6月8日\n\n江门部署低效用地整治\n\n"),
+            "{text}"
+        );
+        assert!(
+            !text.contains("发布日期") && !text.contains("门户网站"),
+            "{text}"
+        );
+        // a long paragraph that happens to hold a date stays in the story
+        assert_eq!(
+            meta_line_date(
+                "2023年6月8日，江门市召开全市低效用地整治推进会，部署下一阶段工作，会议由市长主持。"
+            ),
+            None
+        );
+        assert_eq!(
+            meta_line_date("发布时间：2023/06/08"),
+            Some("2023年6月8日".into())
+        );
     }
 
     #[test]
