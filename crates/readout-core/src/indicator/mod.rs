@@ -381,8 +381,21 @@ fn trim_subject(mut s: &str, time_spans: &[&str]) -> String {
             }
         }
     }
-    out.trim_matches(['“', '”', ' ']).to_string()
+    let out = out.trim_matches(['“', '”', ' ']);
+    // an adverb and a bare verb name no subject (再建成1800个, 又新增50家)
+    let bare = out.trim_start_matches(['再', '又', '还', '共', '另']);
+    if BARE_VERBS.contains(&bare) {
+        return String::new();
+    }
+    out.to_string()
 }
+
+/// Verbs that, alone before a quantity, leave the subject to the clause before.
+const BARE_VERBS: &[&str] = &[
+    "完成", "建成", "新建", "建设", "改造", "整治", "实现", "达到", "新增", "打造", "培育",
+    "引进", "签约", "开工", "投产", "发放", "带动", "推动", "落实", "拆除", "清理", "种植",
+    "植树", "造林", "修复", "治理", "提供", "安排", "筹集", "投入", "帮扶", "吸引", "招引",
+];
 
 /// The indicator stage (after quantities, times and places).
 pub struct Indicators;
@@ -410,10 +423,19 @@ impl Stage for Indicators {
             .filter(|t| matches!(t.body, FactBody::Time(_)))
             .collect();
         all_times.sort_by_key(|t| t.span.start);
+        let mut quantity_starts: Vec<usize> = a
+            .facts
+            .iter()
+            .filter(|q| matches!(q.body, FactBody::Quantity(_)))
+            .map(|q| q.span.start)
+            .collect();
+        quantity_starts.sort_unstable();
         // the last indicator's sentence, clause end, status and period: a clause without a
         // cue of its own that continues a target's list in the same sentence is a target
         // too (今年要拆除整理用地1.5万亩，新增产业用地6000亩以上)
         let mut last: Option<ListState> = None;
+        let mut last_subject: Option<(usize, String, String)> = None;
+        let mut last_noun: Option<(usize, String, String)> = None;
         for f in &a.facts {
             let FactBody::Quantity(q) = &f.body else {
                 continue;
@@ -455,8 +477,18 @@ impl Stage for Indicators {
                     subj_start = f.span.start;
                 }
             }
+            // a clause that names no subject continues the last indicator of its sentence
+            // when it counts in the same unit (已拆除整理低效工业用地1.2万亩，力争年底前完成2万亩)
+            let sentence = a.sentences.partition_point(|x| x.end <= f.span.start);
+            let mut elided = false;
             if subject.chars().count() < 2 {
-                continue;
+                match &last_subject {
+                    Some((ls, unit, subj)) if *ls == sentence && *unit == q.unit => {
+                        subject = subj.clone();
+                        elided = true;
+                    }
+                    _ => continue,
+                }
             }
             // small counts in Chinese numerals are rhetoric, not indicators (两场攻坚战); a
             // count of a document's own provisions (39项制度措施) is no result either
@@ -470,10 +502,15 @@ impl Stage for Indicators {
             {
                 continue;
             }
-            let subject_at = text[cs..ce]
-                .find(&subject)
-                .map(|i| cs + i)
-                .unwrap_or(subj_start);
+            let subject_at = if elided {
+                // the span is the clause up to the quantity: 力争年底前完成2万亩
+                cs + (before.len() - before.trim_start().len())
+            } else {
+                text[cs..ce]
+                    .find(&subject)
+                    .map(|i| cs + i)
+                    .unwrap_or(subj_start)
+            };
             let span = if subject_at < f.span.start {
                 Span::new(subject_at, f.span.end)
             } else {
@@ -487,12 +524,16 @@ impl Stage for Indicators {
             if sent_start < cs {
                 let head = &text[sent_start..cs];
                 let opening = head.find(CLAUSE_BREAKS).map_or(head, |i| &head[..i]);
-                if opening.chars().count() <= 10 {
+                // …unless it is an indicator's own clause (确保新增就业1万人,其中已完成8000人)
+                let k = quantity_starts.partition_point(|&q| q < sent_start);
+                let holds_quantity = quantity_starts
+                    .get(k)
+                    .is_some_and(|&q| q < sent_start + opening.len());
+                if opening.chars().count() <= 10 && !holds_quantity {
                     cue_zone = format!("{opening} {cue_zone}");
                 }
             }
             let mut status = status_of(&cue_zone);
-            let sentence = a.sentences.partition_point(|x| x.end <= f.span.start);
             let mut inherited = None;
             if let Some((ls, lce, lstatus, lp, lpe)) = &last {
                 if *ls == sentence
@@ -539,6 +580,7 @@ impl Stage for Indicators {
                 }
             }
             last = Some((sentence, ce, status, period.clone(), period_end.clone()));
+            last_subject = Some((sentence, q.unit.clone(), subject.clone()));
             let (subject_en, _) = crate::glossary::render(&subject);
             let when = match (&as_of, &period) {
                 (Some(d), _) => chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d")
@@ -552,7 +594,24 @@ impl Stage for Indicators {
                 Status::Target => "target",
                 Status::Forecast => "forecast",
             };
-            let phrase_en = english(&subject, q, &f.en);
+            // 预计明年达到150家 after 新增规上工业企业120家: the count takes the noun it continues
+            let borrowed;
+            let (q, q_en) = match &last_noun {
+                Some((ls, noun, noun_en)) if elided && q.noun.is_none() && *ls == sentence => {
+                    let mut q2 = q.clone();
+                    q2.noun = Some(noun.clone());
+                    q2.noun_en = Some(noun_en.clone());
+                    let en = q2.english();
+                    borrowed = (q2, en);
+                    (&borrowed.0, borrowed.1.as_str())
+                }
+                _ => (q, f.en.as_str()),
+            };
+            let phrase_en = english(&subject, q, q_en);
+            last_noun = match (&q.noun, &q.noun_en) {
+                (Some(n), Some(e)) => Some((sentence, n.clone(), e.clone())),
+                _ => None,
+            };
             let en = format!("{phrase_en} ({status_en}{when})");
             let fact = IndicatorFact {
                 subject: subject.clone(),
