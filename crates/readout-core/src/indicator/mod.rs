@@ -159,7 +159,10 @@ const LEADING_CUES: &[&str] = &[
     "计划",
     "争取",
     "预计",
+    "预期",
+    "预估",
     "有望",
+    "拟",
     "要",
     "将",
     "全年",
@@ -314,10 +317,16 @@ fn trim_subject(mut s: &str, time_spans: &[&str]) -> String {
         for c in ["已经", "已", "累计"] {
             if let Some(i) = s.rfind(c) {
                 let after = &s[i + c.len()..];
-                let rest = after
+                // a change verb with 到/至 is a verb too (已提高到58.6%)
+                let mut rest = after;
+                for v in [
+                    "提高", "提升", "增加", "增长", "下降", "降低", "减少", "上升", "扩大",
+                ] {
+                    rest = rest.trim_start_matches(v);
+                }
+                let rest = rest
                     .trim_start_matches("达到")
-                    .trim_start_matches('达')
-                    .trim_start_matches('超');
+                    .trim_start_matches(['达', '超', '到', '至']);
                 if rest.chars().count() >= 2 || i == 0 {
                     s = after;
                 } else {
@@ -341,6 +350,8 @@ fn trim_subject(mut s: &str, time_spans: &[&str]) -> String {
             "要",
             "到",
             "可",
+            "完成",
+            "实现",
             "稳定在",
             "保持在",
             "控制在",
@@ -390,11 +401,26 @@ fn trim_subject(mut s: &str, time_spans: &[&str]) -> String {
     out.to_string()
 }
 
+/// What a plan counts of itself, not of the world: 3个重点领域, 5个方面, 4个环节.
+const ABSTRACT_COUNTED: &[&str] = &[
+    "领域",
+    "方面",
+    "环节",
+    "原则",
+    "要求",
+    "关系",
+    "维度",
+    "重点",
+    "抓手",
+    "着力点",
+    "路径",
+];
+
 /// Verbs that, alone before a quantity, leave the subject to the clause before.
 const BARE_VERBS: &[&str] = &[
-    "完成", "建成", "新建", "建设", "改造", "整治", "实现", "达到", "新增", "打造", "培育",
-    "引进", "签约", "开工", "投产", "发放", "带动", "推动", "落实", "拆除", "清理", "种植",
-    "植树", "造林", "修复", "治理", "提供", "安排", "筹集", "投入", "帮扶", "吸引", "招引",
+    "完成", "建成", "新建", "建设", "改造", "整治", "实现", "达到", "新增", "打造", "培育", "引进",
+    "签约", "开工", "投产", "发放", "带动", "推动", "落实", "拆除", "清理", "种植", "植树", "造林",
+    "修复", "治理", "提供", "安排", "筹集", "投入", "帮扶", "吸引", "招引",
 ];
 
 /// The indicator stage (after quantities, times and places).
@@ -499,6 +525,15 @@ impl Stage for Indicators {
             if q.noun
                 .as_deref()
                 .is_some_and(|n| n.ends_with("措施") || n.ends_with("政策"))
+            {
+                continue;
+            }
+            // nor is a count of a plan's parts (围绕3个重点领域, 抓好5个方面)
+            if q.unit == "count"
+                && subj_start == f.span.start
+                && ABSTRACT_COUNTED
+                    .iter()
+                    .any(|w| subject.trim_start_matches("重点").starts_with(w))
             {
                 continue;
             }
