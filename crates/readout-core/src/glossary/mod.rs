@@ -201,17 +201,73 @@ mod tests {
             render("中山市高质量发展"),
             ("Zhongshan high-quality development".to_string(), true)
         );
-        let (en, known) = render("龙舟赛");
+        let (en, known) = render("醒狮赛");
         assert!(!known && !en.is_empty());
         // words outside the glossary: the dictionary's gloss, else pinyin; never "known"
         assert_eq!(cedict("水质"), Some("water quality"));
-        let (en, known) = render("水质达标率");
+        let (en, known) = render("鱼塘水质");
         assert!(!known && en.contains("water quality"), "{en}");
     }
 
     #[test]
+    fn the_term_file_is_clean() {
+        let mut seen = std::collections::HashSet::new();
+        let mut n = 0;
+        for (i, line) in TERMS_TSV.lines().enumerate() {
+            if line.starts_with('#') || line.trim().is_empty() {
+                continue;
+            }
+            let f: Vec<&str> = line.split('\t').collect();
+            assert_eq!(f.len(), 2, "terms.tsv:{}: {line:?}", i + 1);
+            assert!(
+                f.iter().all(|x| !x.is_empty() && x.trim() == *x),
+                "terms.tsv:{}: {line:?}",
+                i + 1
+            );
+            assert!(seen.insert(f[0]), "terms.tsv:{}: {} twice", i + 1, f[0]);
+            assert!(
+                !f[1].chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)),
+                "terms.tsv:{}: Chinese in the English",
+                i + 1
+            );
+            n += 1;
+        }
+        // the issue asks for thousands of terms written by hand
+        assert!(n >= 2000, "{n} terms");
+    }
+
+    #[test]
+    fn official_renderings() {
+        for (zh, en) in [
+            (
+                "规上工业企业",
+                "industrial enterprises above designated size",
+            ),
+            ("黑臭水体", "black and odorous water bodies"),
+            ("海绵城市", "sponge city"),
+            ("雨污分流", "separation of rainwater and sewage"),
+            ("新质生产力", "new quality productive forces"),
+            ("专精特新企业", "specialized and sophisticated enterprises"),
+            ("河长制", "river chief system"),
+            ("社会消费品零售总额", "total retail sales of consumer goods"),
+            ("城镇调查失业率", "surveyed urban unemployment rate"),
+            ("碳达峰", "carbon peaking"),
+            (
+                "放管服",
+                "streamlining administration, delegating powers, and improving regulation and services",
+            ),
+            ("全过程人民民主", "whole-process people's democracy"),
+        ] {
+            assert_eq!(lookup(zh).as_deref(), Some(en), "{zh}");
+        }
+    }
+
+    #[test]
     fn user_glossary_wins() {
-        assert_eq!(extend("# mine\n龙舟赛\tdragon boat race\n\nbad line\n"), 1);
-        assert_eq!(render("龙舟赛"), ("dragon boat race".to_string(), true));
+        assert_eq!(
+            extend("# mine\n醒狮赛\tlion dance contest\n\nbad line\n"),
+            1
+        );
+        assert_eq!(render("醒狮赛"), ("lion dance contest".to_string(), true));
     }
 }
