@@ -35,7 +35,7 @@ pub struct EventFact {
     pub participants: Vec<Participant>,
 }
 
-const MEETING_WORDS: &str = "常委会会议|常务会议|工作会议|全体会议|扩大会议|专题会议|座谈会|推进会|总结会|动员会|调度会|研讨会|发布会|新闻发布会|交流会|推介会|招商会|洽谈会|联席会议|学习会|培训会|部署会|协调会|汇报会|现场会|表彰会|观摩会|全会|大会|会议|论坛|峰会|博览会|签约仪式|开幕式|仪式";
+const MEETING_WORDS: &str = "常委会会议|常务会议|工作会议|全体会议|扩大会议|专题会议|座谈会|推进会|总结会|动员会|调度会|研讨会|发布会|新闻发布会|交流会|推介会|招商会|洽谈会|联席会议|学习会|培训会|部署会|协调会|汇报会|现场会|表彰会|观摩会|分析会|对接会|恳谈会|说明会|听证会|评审会|启动会|务虚会|全会|大会|会议|论坛|峰会|博览会|展览会|展销会|交易会|签约仪式|开幕式|闭幕式|典礼|仪式";
 
 fn verb_first_re() -> &'static Regex {
     static R: OnceLock<Regex> = OnceLock::new();
@@ -47,16 +47,22 @@ fn verb_first_re() -> &'static Regex {
 fn subject_first_re() -> &'static Regex {
     static R: OnceLock<Regex> = OnceLock::new();
     R.get_or_init(|| {
-        Regex::new(&format!(r"(?P<name>[^，。；：、,;“”\s]{{2,60}}?(?:{MEETING_WORDS}))(?:在[^，。]{{1,12}})?(?:召开|举行|开幕|举办)")).expect("event regex")
+        Regex::new(&format!(r"(?P<name>[^，。；：、,;“”\s]{{2,60}}?(?:{MEETING_WORDS}))(?P<at>在[^，。]{{1,12}})?(?:昨日|昨天|今天|今日|近日|日前|当天|上午|下午|晚上|隆重|正式|顺利)?(?:召开|举行|开幕|举办)(?P<after>为契机|之际|前夕|以来|期间)?")).expect("event regex")
     })
 }
 
 fn event_type(name: &str) -> &'static str {
     if name.ends_with("论坛") || name.ends_with("峰会") {
         "forum"
-    } else if name.ends_with("仪式") || name.ends_with("开幕式") {
+    } else if ["仪式", "开幕式", "闭幕式", "典礼"]
+        .iter()
+        .any(|k| name.ends_with(k))
+    {
         "ceremony"
-    } else if name.ends_with("博览会") {
+    } else if ["博览会", "展览会", "展销会", "交易会"]
+        .iter()
+        .any(|k| name.ends_with(k))
+    {
         "fair"
     } else {
         "meeting"
@@ -88,9 +94,34 @@ pub fn name_en(name: &str) -> String {
         ("现场会", "on-site meeting"),
         ("表彰会", "commendation meeting"),
         ("观摩会", "observation meeting"),
+        ("分析会", "analysis meeting"),
+        ("对接会", "matchmaking meeting"),
+        ("恳谈会", "dialogue meeting"),
+        ("说明会", "briefing"),
+        ("听证会", "hearing"),
+        ("评审会", "review meeting"),
+        ("启动会", "launch meeting"),
+        ("务虚会", "strategy meeting"),
+        ("研讨会", "seminar"),
+        ("交流会", "exchange meeting"),
+        ("洽谈会", "business fair"),
+        ("招商会", "investment promotion meeting"),
+        ("博览会", "expo"),
+        ("展览会", "exhibition"),
+        ("展销会", "trade fair"),
+        ("交易会", "trade fair"),
+        ("开幕式", "opening ceremony"),
+        ("闭幕式", "closing ceremony"),
+        ("典礼", "ceremony"),
         ("论坛", "forum"),
         ("峰会", "summit"),
         ("签约仪式", "signing ceremony"),
+        ("集中开工仪式", "groundbreaking ceremony"),
+        ("集中签约仪式", "signing ceremony"),
+        ("开工仪式", "groundbreaking ceremony"),
+        ("揭牌仪式", "unveiling ceremony"),
+        ("启动仪式", "launch ceremony"),
+        ("仪式", "ceremony"),
         ("全会", "plenary session"),
         ("总结大会", "summary conference"),
         ("推进大会", "conference"),
@@ -141,6 +172,14 @@ pub fn name_en(name: &str) -> String {
     }
     if subject.is_empty() {
         out.push_str(kind);
+    } else if ["组", "委员会", "常委会", "党组"]
+        .iter()
+        .any(|o| body.ends_with(o))
+    {
+        // a body's own meeting: study session of the theoretical study group
+        out.push_str(&format!("{kind} of the {subject}"));
+    } else if kind.ends_with("ceremony") {
+        out.push_str(&format!("{kind} for {subject}"));
     } else {
         out.push_str(&format!("{kind} on {subject}"));
     }
@@ -201,9 +240,17 @@ impl Stage for Events {
                     ));
                 }
             }
+            let mut at_place: Option<(usize, usize)> = None;
             if found.is_none() {
-                if let Some(c) = subject_first_re().captures(sent) {
+                // (以大会召开为契机, 会议召开之际: the meeting is an occasion, not the news)
+                if let Some(c) = subject_first_re()
+                    .captures(sent)
+                    .filter(|c| c.name("after").is_none())
+                {
                     let n = c.name("name").expect("name");
+                    at_place = c
+                        .name("at")
+                        .map(|m| (s.start + m.start(), s.start + m.end()));
                     found = Some((
                         s.start + n.start(),
                         s.start + c.get(0).expect("m").end(),
@@ -234,14 +281,20 @@ impl Stage for Events {
                         .and_then(|d| d.date)
                         .map(|d| (d.format("%Y-%m-%d").to_string(), crate::time::en_day(d)))
                 });
-            // place: a place before the verb in the sentence, else the dateline's, else the main city
-            let place = in_range(s.start, verb_at)
-                .filter(|f| f.span.end <= verb_at)
-                .filter_map(|f| match &f.body {
-                    FactBody::Place(p) => Some((p.name.clone(), p.name_en.clone())),
-                    _ => None,
-                })
-                .last()
+            // place: where the text says it was held (…在顺德举行), else a place before the
+            // verb in the sentence, else the main city
+            let place_in = |from: usize, to: usize| {
+                in_range(from, to)
+                    .filter(move |f| f.span.end <= to)
+                    .filter_map(|f| match &f.body {
+                        FactBody::Place(p) => Some((p.name.clone(), p.name_en.clone())),
+                        _ => None,
+                    })
+                    .last()
+            };
+            let place = at_place
+                .and_then(|(from, to)| place_in(from, to))
+                .or_else(|| place_in(s.start, verb_at))
                 .or_else(|| {
                     // the main city, written as the article writes it
                     crate::org::Places::of(a)
