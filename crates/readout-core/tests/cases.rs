@@ -95,13 +95,35 @@ fn run_corpus(kind: &str, corpus: &str) -> Outcome {
                 )),
                 Some(i) => {
                     let f = facts.remove(i);
+                    // roles=郭文海 attended, 郭文海 spoke: an event's participants, compactly
+                    let roles = f.get("participants").and_then(|p| p.as_array()).map(|ps| {
+                        Value::String(
+                            ps.iter()
+                                .map(|p| {
+                                    format!(
+                                        "{} {}",
+                                        p["name"].as_str().unwrap_or(""),
+                                        p["role"].as_str().unwrap_or("")
+                                    )
+                                })
+                                .collect::<Vec<_>>()
+                                .join(", "),
+                        )
+                    });
+                    let get = |k: &str| {
+                        if k == "roles" {
+                            roles.as_ref()
+                        } else {
+                            f.get(k)
+                        }
+                    };
                     let wrong: Vec<String> = checks
                         .iter()
-                        .filter(|(k, v)| !field_matches(f.get(*k), v))
+                        .filter(|(k, v)| !field_matches(get(k), v))
                         .map(|(k, v)| {
                             format!(
                                 "{k}: want {v}, got {}",
-                                f.get(*k).map_or("absent".into(), |x| x.to_string())
+                                get(k).map_or("absent".into(), |x| x.to_string())
                             )
                         })
                         .collect();
@@ -160,30 +182,30 @@ fn time_cases() {
 
 #[test]
 fn person_cases() {
-    check("person", include_str!("../src/person/cases.tsv"), 60);
+    check("person", include_str!("../src/person/cases.tsv"), 120);
 }
 
 #[test]
 fn place_cases() {
-    check("place", include_str!("../src/place/cases.tsv"), 50);
+    check("place", include_str!("../src/place/cases.tsv"), 90);
 }
 
 #[test]
 fn organization_cases() {
-    check("organization", include_str!("../src/org/cases.tsv"), 40);
+    check("organization", include_str!("../src/org/cases.tsv"), 75);
 }
 
 #[test]
 fn document_cases() {
-    check("document", include_str!("../src/document/cases.tsv"), 12);
+    check("document", include_str!("../src/document/cases.tsv"), 35);
 }
 
 #[test]
 fn event_cases() {
-    check("event", include_str!("../src/event/cases.tsv"), 10);
+    check("event", include_str!("../src/event/cases.tsv"), 180);
 }
 
 #[test]
 fn indicator_cases() {
-    check("indicator", include_str!("../src/indicator/cases.tsv"), 20);
+    check("indicator", include_str!("../src/indicator/cases.tsv"), 150);
 }

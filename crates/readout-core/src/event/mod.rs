@@ -35,7 +35,7 @@ pub struct EventFact {
     pub participants: Vec<Participant>,
 }
 
-const MEETING_WORDS: &str = "常委会会议|常务会议|工作会议|全体会议|扩大会议|专题会议|座谈会|推进会|总结会|动员会|调度会|研讨会|发布会|新闻发布会|交流会|推介会|招商会|洽谈会|联席会议|学习会|培训会|部署会|协调会|汇报会|现场会|表彰会|观摩会|分析会|对接会|恳谈会|说明会|听证会|评审会|启动会|务虚会|全会|大会|会议|论坛|峰会|博览会|展览会|展销会|交易会|签约仪式|开幕式|闭幕式|典礼|仪式";
+const MEETING_WORDS: &str = "常委会会议|常务会议|工作会议|全体会议|扩大会议|专题会议|座谈会|推进会|总结会|动员会|调度会|研讨会|发布会|新闻发布会|交流会|推介会|招商会|洽谈会|联席会议|学习会|培训会|部署会|协调会|汇报会|现场会|表彰会|观摩会|分析会|对接会|恳谈会|说明会|听证会|评审会|启动会|务虚会|约谈会|全会|大会|会议|论坛|峰会|博览会|展览会|展销会|交易会|签约仪式|开幕式|闭幕式|典礼|仪式";
 
 fn verb_first_re() -> &'static Regex {
     static R: OnceLock<Regex> = OnceLock::new();
@@ -102,6 +102,7 @@ pub fn name_en(name: &str) -> String {
         ("评审会", "review meeting"),
         ("启动会", "launch meeting"),
         ("务虚会", "strategy meeting"),
+        ("约谈会", "admonition meeting"),
         ("研讨会", "seminar"),
         ("交流会", "exchange meeting"),
         ("洽谈会", "business fair"),
