@@ -157,12 +157,36 @@ pub fn name_en(name: &str) -> String {
         }
     }
     let body = body.trim_start_matches(['暨', '的']);
+    // 全市…工作会议 is a citywide conference, not one on "the whole city"
+    let mut scope = None;
+    let mut body = body;
+    for (zh, en) in [
+        ("全市", "citywide"),
+        ("全区", "district-wide"),
+        ("全县", "countywide"),
+        ("全省", "provincewide"),
+        ("全镇", "town-wide"),
+    ] {
+        if let Some(rest) = body.strip_prefix(zh) {
+            scope = Some(en);
+            body = rest;
+            break;
+        }
+    }
+    // …改造工作推进会: the meeting is on the renovation; "work" adds nothing in English
+    if let Some(b) = body.strip_suffix("工作").filter(|b| b.chars().count() >= 2) {
+        body = b;
+    }
     let subject = if body.is_empty() {
         String::new()
     } else {
-        crate::glossary::render(body).0
+        crate::glossary::render_phrase(body).0
     };
     let mut out = String::new();
+    if let Some(sc) = scope {
+        out.push_str(sc);
+        out.push(' ');
+    }
     if let Some(p) = place {
         out.push_str(&p);
         out.push(' ');

@@ -99,6 +99,90 @@ pub fn pinyin_word(zh: &str) -> String {
 /// English of a phrase, word by word: longest glossary matches first, then jieba words
 /// (known places by their gazetteer English), else pinyin. Returns the English and whether
 /// every part was known.
+const ACTIONS_TSV: &str = include_str!("data/actions.tsv");
+
+fn actions() -> &'static Vec<(&'static str, &'static str)> {
+    static A: std::sync::OnceLock<Vec<(&'static str, &'static str)>> = std::sync::OnceLock::new();
+    A.get_or_init(|| {
+        let mut v: Vec<(&str, &str)> = ACTIONS_TSV
+            .lines()
+            .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
+            .filter_map(|l| l.split_once('\t'))
+            .collect();
+        v.sort_by_key(|(zh, _)| std::cmp::Reverse(zh.len()));
+        v
+    })
+}
+
+/// A noun phrase in English word order: the glossary's rendering when it holds the phrase
+/// whole, else an action noun at its end opens the English (工业用地提质增效 → "improving the
+/// quality and efficiency of industrial land"), else [`render`].
+pub fn render_phrase(zh: &str) -> (String, bool) {
+    if let Some(en) = lookup(zh) {
+        return (en, true);
+    }
+    // a counted head: …两场攻坚战 → "the two tough battles of …"
+    for (head, one, many) in [
+        ("攻坚战", "tough battle", "tough battles"),
+        ("行动", "campaign", "campaigns"),
+        ("工程", "project", "projects"),
+    ] {
+        let Some(rest) = zh.strip_suffix(head) else {
+            continue;
+        };
+        let mut rest = rest.trim_end_matches(['场', '项', '个', '大']);
+        let mut count = None;
+        if let Some(c) = rest.chars().next_back() {
+            let n = match c {
+                '两' | '二' => Some("two"),
+                '三' => Some("three"),
+                '四' => Some("four"),
+                '五' => Some("five"),
+                '六' => Some("six"),
+                '十' => Some("ten"),
+                _ => None,
+            };
+            if n.is_some() {
+                count = n;
+                rest = &rest[..rest.len() - c.len_utf8()];
+            }
+        }
+        if rest.chars().count() >= 2 {
+            let (rest_en, known) = render_phrase(rest);
+            let en = match count {
+                Some(n) => format!("the {n} {many} of {rest_en}"),
+                None => format!("the {one} of {rest_en}"),
+            };
+            return (en, known);
+        }
+    }
+    // two action phrases joined: A改造提升和B治理 → "renovation and upgrading of A and control of B"
+    for and in ['和', '与', '及', '暨'] {
+        if let Some((a, b)) = zh.split_once(and) {
+            let ends_in_action = |x: &str| actions().iter().any(|(act, _)| x.ends_with(act));
+            if a.chars().count() >= 3
+                && b.chars().count() >= 3
+                && ends_in_action(a)
+                && ends_in_action(b)
+            {
+                let (a_en, ka) = render_phrase(a);
+                let (b_en, kb) = render_phrase(b);
+                return (format!("{a_en} and {b_en}"), ka && kb);
+            }
+        }
+    }
+    for (act, en) in actions() {
+        if let Some(head) = zh.strip_suffix(act) {
+            let head = head.trim_end_matches('的');
+            if head.chars().count() >= 2 {
+                let (head_en, known) = render_phrase(head);
+                return (format!("{en} {head_en}"), known);
+            }
+        }
+    }
+    render(zh)
+}
+
 pub fn render(zh: &str) -> (String, bool) {
     let g = glossary().read().unwrap_or_else(|e| e.into_inner());
     let chars: Vec<(usize, char)> = zh.char_indices().collect();
@@ -201,7 +285,8 @@ mod tests {
             render("中山市高质量发展"),
             ("Zhongshan high-quality development".to_string(), true)
         );
-        let (en, known) = render("醒狮赛");
+        // (not the term user_glossary_wins adds: tests share the glossary)
+        let (en, known) = render("舞龙赛");
         assert!(!known && !en.is_empty());
         // words outside the glossary: the dictionary's gloss, else pinyin; never "known"
         assert_eq!(cedict("水质"), Some("water quality"));
@@ -260,6 +345,25 @@ mod tests {
         ] {
             assert_eq!(lookup(zh).as_deref(), Some(en), "{zh}");
         }
+    }
+
+    #[test]
+    fn phrases_in_english_order() {
+        assert_eq!(
+            render_phrase("工业用地提质增效").0,
+            "improving the quality and efficiency of industrial land"
+        );
+        assert_eq!(
+            render_phrase("村级工业园改造").0,
+            "renovation of village-level industrial parks"
+        );
+        assert_eq!(
+            render_phrase("低效村镇工业园改造提升和水污染治理两场攻坚战").0,
+            "the two tough battles of renovation and upgrading of inefficient village and town industrial parks and water pollution control"
+        );
+        // the glossary's whole phrase wins
+        assert_eq!(render_phrase("数字化转型").0, "digital transformation");
+        assert_eq!(render_phrase("高质量发展").0, "high-quality development");
     }
 
     #[test]

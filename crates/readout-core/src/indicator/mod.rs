@@ -83,6 +83,25 @@ pub fn english(subject: &str, q: &Quantity, q_en: &str) -> String {
                 }
             }
             let rest = rest.trim_start_matches('的');
+            // 引进产业项目86个 → "86 industrial projects introduced"
+            if let (true, Some(noun_en)) = (subject.ends_with(noun), q.noun_en.as_deref()) {
+                if let Some((verb, part)) = participles().iter().find(|(v, _)| rest.starts_with(v))
+                {
+                    if let Some(num) = q_en.strip_suffix(noun_en) {
+                        let object = &rest[verb.len()..];
+                        let object_en = if object.is_empty() {
+                            String::new()
+                        } else {
+                            format!("{} ", crate::glossary::render(object).0)
+                        };
+                        // 新增 before a count is "new", not "added"
+                        if *verb == "新增" {
+                            return format!("{num}new {object_en}{noun_en}");
+                        }
+                        return format!("{num}{object_en}{noun_en} {part}");
+                    }
+                }
+            }
             return if rest.is_empty() {
                 q_en.to_string()
             } else {
@@ -108,6 +127,15 @@ pub fn english(subject: &str, q: &Quantity, q_en: &str) -> String {
     let subject_en = whole.unwrap_or_else(|| crate::glossary::render(subject).0);
     match q.unit.as_str() {
         "CNY" | "USD" | "HKD" | "EUR" | "JPY" => format!("{q_en} in {subject_en}"),
+        // of the annual task, of the provincial target
+        "percent" | "percentage_point"
+            if ["任务", "目标", "计划", "预算"]
+                .iter()
+                .any(|t| subject.ends_with(t))
+                && !subject_en.starts_with("the ") =>
+        {
+            format!("{q_en} of the {subject_en}")
+        }
         "percent" | "percentage_point" => format!("{q_en} of {subject_en}"),
         "count" | "person" | "person_time" => format!("{q_en} ({subject_en})"),
         _ => format!("{q_en} of {subject_en}"),
