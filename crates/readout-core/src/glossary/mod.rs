@@ -114,6 +114,12 @@ fn actions() -> &'static Vec<(&'static str, &'static str)> {
     })
 }
 
+/// The English of an action noun from `data/actions.tsv`, ending in its preposition
+/// (数字化转型 → "digital transformation of").
+pub fn action(zh: &str) -> Option<&'static str> {
+    actions().iter().find(|(a, _)| *a == zh).map(|(_, en)| *en)
+}
+
 /// A noun phrase in English word order: the glossary's rendering when it holds the phrase
 /// whole, else an action noun at its end opens the English (工业用地提质增效 → "improving the
 /// quality and efficiency of industrial land"), else [`render`].

@@ -83,6 +83,12 @@ pub fn english(subject: &str, q: &Quantity, q_en: &str) -> String {
                 }
             }
             let rest = rest.trim_start_matches('的');
+            // 512家规上工业企业数字化转型 → "digital transformation of 512 industrial …"
+            if subject.starts_with(noun) {
+                if let Some(act) = crate::glossary::action(rest) {
+                    return format!("{act} {q_en}");
+                }
+            }
             // 引进产业项目86个 → "86 industrial projects introduced"
             if let (true, Some(noun_en)) = (subject.ends_with(noun), q.noun_en.as_deref()) {
                 if let Some((verb, part)) = participles().iter().find(|(v, _)| rest.starts_with(v))
