@@ -3,7 +3,7 @@
 
 use serde_json::Value;
 use std::io::Write;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
 fn bin() -> Command {
@@ -476,5 +476,62 @@ fn user_glossary_overrides() {
         ),
         1,
         "cannot read glossary",
+    );
+}
+
+/// The English of every example page, kept in `tests/golden/`: a change to the briefs shows
+/// as a diff in review. `UPDATE_GOLDEN=1 cargo test -p readout --test cli golden` rewrites
+/// the files after a deliberate change.
+#[test]
+fn golden_english_of_the_example_pages() {
+    let ex = repo().join("examples");
+    let mut pages: Vec<PathBuf> = ["front-page.txt", "report.html", "gbk-report.txt"]
+        .iter()
+        .map(|p| ex.join(p))
+        .collect();
+    let mut corpus: Vec<PathBuf> = std::fs::read_dir(ex.join("corpus"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    corpus.sort();
+    pages.extend(corpus);
+    let golden_dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/golden");
+    let update = std::env::var_os("UPDATE_GOLDEN").is_some();
+    let mut failures = Vec::new();
+    for page in pages {
+        let doc = json_of(&run(&["extract", page.to_str().unwrap()], None));
+        let mut got = String::new();
+        for a in doc["articles"].as_array().unwrap() {
+            if a["language"] != "zh" {
+                continue;
+            }
+            got.push_str(a["headline_en"].as_str().unwrap_or("(no headline)"));
+            got.push('\n');
+            got.push_str(a["summary_en"].as_str().unwrap_or("(no summary)"));
+            got.push_str("\n\n");
+        }
+        let name = page.file_name().unwrap().to_string_lossy().to_string() + ".en";
+        let path = golden_dir.join(&name);
+        if update {
+            std::fs::create_dir_all(&golden_dir).unwrap();
+            std::fs::write(&path, &got).unwrap();
+            continue;
+        }
+        let want = std::fs::read_to_string(&path)
+            .unwrap_or_else(|_| panic!("no golden file {name}: run with UPDATE_GOLDEN=1"));
+        if want != got {
+            let line = want
+                .lines()
+                .zip(got.lines())
+                .find(|(w, g)| w != g)
+                .map(|(w, g)| format!("\n  want: {w}\n  got:  {g}"))
+                .unwrap_or_else(|| " (a line added or missing)".into());
+            failures.push(format!("{name}:{line}"));
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "English changed:\n{}",
+        failures.join("\n")
     );
 }

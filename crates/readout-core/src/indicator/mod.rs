@@ -133,6 +133,15 @@ pub fn english(subject: &str, q: &Quantity, q_en: &str) -> String {
     let subject_en = whole.unwrap_or_else(|| crate::glossary::render(subject).0);
     match q.unit.as_str() {
         "CNY" | "USD" | "HKD" | "EUR" | "JPY" => format!("{q_en} in {subject_en}"),
+        // a rate or share is the subject, the figure its value: "sewage treatment rate of 85 percent"
+        "percent" | "percentage_point"
+            if q.change.is_none()
+                && ["率", "比例", "比重", "占比", "覆盖率"]
+                    .iter()
+                    .any(|t| subject.ends_with(t)) =>
+        {
+            format!("{subject_en} of {q_en}")
+        }
         // of the annual task, of the provincial target
         "percent" | "percentage_point"
             if ["任务", "目标", "计划", "预算"]
