@@ -89,6 +89,16 @@ pub fn english(subject: &str, q: &Quantity, q_en: &str) -> String {
                     return format!("{act} {q_en}");
                 }
             }
+            // 城中村改造项目20个 → "20 urban village redevelopment projects"
+            if let (true, Some(noun_en)) = (subject.ends_with(noun), q.noun_en.as_deref()) {
+                if let (Some(rest_en), Some(num)) =
+                    (crate::glossary::lookup(rest), q_en.strip_suffix(noun_en))
+                {
+                    if !rest.is_empty() && crate::glossary::action(rest).is_none() {
+                        return format!("{num}{rest_en} {noun_en}");
+                    }
+                }
+            }
             // 引进产业项目86个 → "86 industrial projects introduced"
             if let (true, Some(noun_en)) = (subject.ends_with(noun), q.noun_en.as_deref()) {
                 if let Some((verb, part)) = participles().iter().find(|(v, _)| rest.starts_with(v))
@@ -162,6 +172,10 @@ const TARGET_CUES: &[&str] = &[
 ];
 const FORECAST_CUES: &[&str] = &["预计", "有望", "预期", "预估"];
 const LEADING_CUES: &[&str] = &[
+    "于今年内",
+    "今年内",
+    "于年内",
+    "年内",
     "前完成",
     "前",
     "下一步",
@@ -395,6 +409,12 @@ fn trim_subject(mut s: &str, time_spans: &[&str]) -> String {
             "可",
             "完成",
             "实现",
+            "预期",
+            "预计",
+            "有望",
+            "计划",
+            "力争",
+            "确保",
             "稳定在",
             "保持在",
             "控制在",
@@ -436,6 +456,10 @@ fn trim_subject(mut s: &str, time_spans: &[&str]) -> String {
         }
     }
     let out = out.trim_matches(['“', '”', ' ']);
+    // a comparison alone names no subject (…320亿元,同比增长3.1%)
+    if ["同比", "环比", "比去年", "比上年", "较去年", "较上年"].contains(&out) {
+        return String::new();
+    }
     // an adverb and a bare verb name no subject (再建成1800个, 又新增50家)
     let bare = out.trim_start_matches(['再', '又', '还', '共', '另']);
     if BARE_VERBS.contains(&bare) {
@@ -552,7 +576,10 @@ impl Stage for Indicators {
             let mut elided = false;
             if subject.chars().count() < 2 {
                 match &last_subject {
-                    Some((ls, unit, subj)) if *ls == sentence && *unit == q.unit => {
+                    // …完成286亿元,增长4.6%: a change continues its subject in any unit
+                    Some((ls, unit, subj))
+                        if *ls == sentence && (*unit == q.unit || q.change.is_some()) =>
+                    {
                         subject = subj.clone();
                         elided = true;
                     }
@@ -607,7 +634,12 @@ impl Stage for Indicators {
                 let holds_quantity = quantity_starts
                     .get(k)
                     .is_some_and(|&q| q < sent_start + opening.len());
-                if opening.chars().count() <= 10 && !holds_quantity {
+                // (a longer one too when it opens with a cue: 有望于年底前实现…全覆盖,覆盖率达到100%)
+                let opens_with_cue = TARGET_CUES
+                    .iter()
+                    .chain(FORECAST_CUES)
+                    .any(|c| opening.starts_with(c) && *c != "到");
+                if (opening.chars().count() <= 10 || opens_with_cue) && !holds_quantity {
                     cue_zone = format!("{opening} {cue_zone}");
                 }
             }
