@@ -125,6 +125,20 @@ pub fn english(subject: &str, q: &Quantity, q_en: &str) -> String {
             };
         }
     }
+    // 建成智能工厂50家 → "50 smart factories completed"; 新增养老床位2000张 → "2,000 new …"
+    if q.noun.is_none() && q.unit == "count" {
+        if let Some((verb, part)) = participles().iter().find(|(v, _)| subject.starts_with(v)) {
+            let object = &subject[verb.len()..];
+            if object.chars().count() >= 2 {
+                let object_en = crate::glossary::render(object).0;
+                return if *verb == "新增" {
+                    format!("{q_en} new {object_en}")
+                } else {
+                    format!("{q_en} {object_en} {part}")
+                };
+            }
+        }
+    }
     if let Some(change) = q.change {
         let dir = match change {
             crate::quantity::Change::Increase => "up",
@@ -144,11 +158,20 @@ pub fn english(subject: &str, q: &Quantity, q_en: &str) -> String {
     match q.unit.as_str() {
         "CNY" | "USD" | "HKD" | "EUR" | "JPY" => format!("{q_en} in {subject_en}"),
         // a rate or share is the subject, the figure its value: "sewage treatment rate of 85 percent"
-        "percent" | "percentage_point"
+        "percent" | "percentage_point" | "permille"
             if q.change.is_none()
-                && ["率", "比例", "比重", "占比", "覆盖率"]
-                    .iter()
-                    .any(|t| subject.ends_with(t)) =>
+                && [
+                    "率",
+                    "比例",
+                    "比重",
+                    "占比",
+                    "覆盖率",
+                    "增速",
+                    "增幅",
+                    "强度",
+                ]
+                .iter()
+                .any(|t| subject.ends_with(t)) =>
         {
             format!("{subject_en} of {q_en}")
         }
@@ -168,12 +191,16 @@ pub fn english(subject: &str, q: &Quantity, q_en: &str) -> String {
 }
 
 const TARGET_CUES: &[&str] = &[
-    "力争", "确保", "目标", "计划", "争取", "要", "将", "到", "预定", "拟",
+    "力争", "确保", "目标", "计划", "争取", "要", "将", "到", "预定", "拟", "确定",
 ];
 const FORECAST_CUES: &[&str] = &["预计", "有望", "预期", "预估"];
 const LEADING_CUES: &[&str] = &[
     "于今年内",
     "今年内",
+    "年底前",
+    "底前",
+    "该",
+    "此",
     "于年内",
     "年内",
     "前完成",
@@ -184,6 +211,7 @@ const LEADING_CUES: &[&str] = &[
     "现有",
     "目标是",
     "目标为",
+    "目标",
     "任务是",
     "到",
     "至",
@@ -351,7 +379,17 @@ pub fn period_en(start: &str, end: Option<&str>) -> String {
             format!("{}–{} {y}", M[m1 - 1], M[m2 - 1])
         }
         (Some((y, m)), None) if (1..=12).contains(&m) => format!("{} {y}", M[m - 1]),
-        _ => start.to_string(),
+        _ => match start.split_once("-Q") {
+            // 2025-Q2 → the second quarter of 2025
+            Some((y, q)) => {
+                let nth = ["first", "second", "third", "fourth"];
+                match q.parse::<usize>().ok().filter(|q| (1..=4).contains(q)) {
+                    Some(q) => format!("the {} quarter of {y}", nth[q - 1]),
+                    None => start.to_string(),
+                }
+            }
+            None => start.to_string(),
+        },
     }
 }
 
@@ -392,6 +430,10 @@ fn trim_subject(mut s: &str, time_spans: &[&str]) -> String {
             }
         }
         s = s.trim_start_matches(['“', '”', '，', ' ', '的']);
+        // 占年度预算的58.3%: a share of, not a subject word (but 占地面积 is one)
+        if s.starts_with('占') && !s.starts_with("占地") {
+            s = &s['占'.len_utf8()..];
+        }
         if s == before {
             break;
         }
@@ -448,7 +490,7 @@ fn trim_subject(mut s: &str, time_spans: &[&str]) -> String {
             break;
         }
     }
-    for marker in ["较", "比去年", "比上年", "比年初", "比上", "同比", "环比"] {
+    for marker in ["同比", "环比", "较", "比去年", "比上年", "比年初", "比上"] {
         if let Some(i) = out.find(marker) {
             if i > 0 {
                 out.truncate(i);
@@ -630,15 +672,20 @@ impl Stage for Indicators {
                 let head = &text[sent_start..cs];
                 let opening = head.find(CLAUSE_BREAKS).map_or(head, |i| &head[..i]);
                 // …unless it is an indicator's own clause (确保新增就业1万人,其中已完成8000人)
-                let k = quantity_starts.partition_point(|&q| q < sent_start);
-                let holds_quantity = quantity_starts
-                    .get(k)
-                    .is_some_and(|&q| q < sent_start + opening.len());
+                // (a count that is no indicator, 十件民生实事, leaves the clause a cue zone)
+                let opening_end = sent_start + opening.len();
+                let holds_quantity = new
+                    .iter()
+                    .any(|g: &Fact| g.span.end > sent_start && g.span.start < opening_end);
                 // (a longer one too when it opens with a cue: 有望于年底前实现…全覆盖,覆盖率达到100%)
                 let opens_with_cue = TARGET_CUES
                     .iter()
                     .chain(FORECAST_CUES)
-                    .any(|c| opening.starts_with(c) && *c != "到");
+                    .any(|c| opening.starts_with(c) && *c != "到")
+                    // or holds an unambiguous one (市政府确定今年实施十件民生实事,总投资45亿元)
+                    || ["力争", "确保", "计划", "争取", "预计", "有望", "确定", "拟"]
+                        .iter()
+                        .any(|c| opening.contains(c));
                 if (opening.chars().count() <= 10 || opens_with_cue) && !holds_quantity {
                     cue_zone = format!("{opening} {cue_zone}");
                 }
