@@ -20,12 +20,7 @@ use std::io::Write;
 use std::time::Instant;
 
 fn html(page: &str) -> String {
-    let mut paras = String::new();
-    for block in page.split("\n\n").filter(|b| !b.trim().is_empty()) {
-        paras.push_str("<p>");
-        paras.push_str(&block.replace('\n', "<br>"));
-        paras.push_str("</p>\n");
-    }
+    let paras = article_html(page);
     format!(
         "<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>新闻</title></head><body>\
          <div class=\"nav\"><a href=\"/\">首页</a> <a href=\"/news\">新闻</a></div>\

@@ -572,15 +572,7 @@ fn store_one(
             .map(|e| (e, "exact", 1.0))
             .or(near.map(|(e, s)| (e, "near", s)))
         {
-            tx.prepare_cached(
-                "INSERT INTO duplicates (document, idx, of_article, kind, similarity) VALUES (?1,?2,?3,?4,?5)",
-                )?
-                .execute(params![doc_row, idx as i64, of, kind, similarity],
-            )?;
-            summary.duplicates += 1;
-            if kind == "near" {
-                summary.near_duplicates += 1;
-            }
+            link_copy(tx, doc_row, idx, &of, kind, similarity, summary)?;
             continue;
         }
         // a copy the workers did not analyse because another worker took its story, whose
@@ -599,12 +591,7 @@ fn store_one(
         if let (Some(sig), false) = (sig, a.prepared[idx].analysed) {
             // and it may still be a near copy of a stored story
             if let Some((of, s)) = near_copy(tx, sig, figures, signatures)? {
-                tx.prepare_cached(
-                    "INSERT INTO duplicates (document, idx, of_article, kind, similarity) VALUES (?1,?2,?3,'near',?4)",
-                )?
-                .execute(params![doc_row, idx as i64, of, s])?;
-                summary.duplicates += 1;
-                summary.near_duplicates += 1;
+                link_copy(tx, doc_row, idx, &of, "near", s, summary)?;
                 continue;
             }
         }
@@ -752,6 +739,27 @@ fn store_one(
         max_row = Some(row);
     }
     Ok(max_row)
+}
+
+/// Links article `idx` of document `doc_row` to the stored copy `of` instead of storing it.
+fn link_copy(
+    tx: &Transaction,
+    doc_row: i64,
+    idx: usize,
+    of: &str,
+    kind: &str,
+    similarity: f64,
+    summary: &mut Summary,
+) -> Result<()> {
+    tx.prepare_cached(
+        "INSERT INTO duplicates (document, idx, of_article, kind, similarity) VALUES (?1,?2,?3,?4,?5)",
+    )?
+    .execute(params![doc_row, idx as i64, of, kind, similarity])?;
+    summary.duplicates += 1;
+    if kind == "near" {
+        summary.near_duplicates += 1;
+    }
+    Ok(())
 }
 
 /// Candidates read per band: the newest articles sharing the band key. Formulaic texts

@@ -558,13 +558,6 @@ impl Stage for Indicators {
             .filter(|t| matches!(t.body, FactBody::Time(_)))
             .collect();
         all_times.sort_by_key(|t| t.span.start);
-        let mut quantity_starts: Vec<usize> = a
-            .facts
-            .iter()
-            .filter(|q| matches!(q.body, FactBody::Quantity(_)))
-            .map(|q| q.span.start)
-            .collect();
-        quantity_starts.sort_unstable();
         // the last indicator's sentence, clause end, status and period: a clause without a
         // cue of its own that continues a target's list in the same sentence is a target
         // too (今年要拆除整理用地1.5万亩，新增产业用地6000亩以上)
