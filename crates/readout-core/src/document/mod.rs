@@ -119,15 +119,19 @@ pub fn title_en(title: &str) -> (String, &'static str) {
     };
     let rest = rest.strip_prefix("关于").unwrap_or(rest);
     let rest = rest.strip_suffix("的").unwrap_or(rest);
-    let (subject, _) = crate::glossary::render(rest);
+    // regulations, measures and plans in phrase order (…村级工业园改造 → renovation of …);
+    // a law keeps the noun-first name laws have in English (Wildlife Protection Law)
+    let (subject, _) = if kind == "law" {
+        crate::glossary::render(rest)
+    } else {
+        crate::glossary::render_phrase(rest)
+    };
     let en = match (kind_en.is_empty(), place_en, subject.is_empty()) {
         (true, _, _) => crate::glossary::render(title).0,
-        (false, Some(p), false) if kind == "law" => format!("{subject} Law of {p}"),
+        (false, Some(p), false) if kind == "law" => format!("{} Law of {p}", title_case(&subject)),
         (false, Some(p), false) => format!("{kind_en} of {p} on {subject}"),
         (false, Some(p), true) => format!("{kind_en} of {p}"),
-        (false, None, false) if kind == "law" => {
-            format!("{} Law", crate::person::pinyin::capitalise(&subject))
-        }
+        (false, None, false) if kind == "law" => format!("{} Law", title_case(&subject)),
         (false, None, false) => format!("{kind_en} on {subject}"),
         (false, None, true) => kind_en.to_string(),
     };
@@ -189,6 +193,21 @@ impl Stage for Documents {
         }
         a.facts.extend(new);
     }
+}
+
+/// A law's name in title case, as laws are named in English (Wildlife Protection Law).
+fn title_case(s: &str) -> String {
+    s.split(' ')
+        .enumerate()
+        .map(|(i, w)| {
+            if i > 0 && matches!(w, "of" | "and" | "on" | "the" | "for" | "in") {
+                w.to_string()
+            } else {
+                crate::person::pinyin::capitalise(w)
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 #[cfg(test)]
