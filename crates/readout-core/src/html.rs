@@ -185,8 +185,14 @@ fn page_date(dom: &Dom) -> Option<String> {
         .iter()
         .take(600)
     {
+        // the label is in the element's own text (发布日期：<span>…</span>); checking that first
+        // keeps wrappers from building the whole page's text once per nesting level
+        let own = node.immediate_text();
+        if !DATE_LABELS.iter().any(|l| own.contains(l)) {
+            continue;
+        }
         let text = node.text();
-        if text.len() > 240 || !DATE_LABELS.iter().any(|l| text.contains(l)) || in_link_list(node) {
+        if text.len() > 240 || in_link_list(node) {
             continue;
         }
         if let Some(d) = meta_line_date(&text) {
@@ -345,6 +351,12 @@ mod tests {
             !text.contains("发布日期") && !text.contains("门户网站"),
             "{text}"
         );
+        // the label in the element's own text, the date in a child, inside wrappers
+        let text = main_text(&format!(
+            "<html><body><div><div><div class=\"x\">发布时间：<span>2023/06/08</span> 来源：市府办</div>\
+             <div id=\"zoom\">{story}</div></div></div></body></html>"
+        ));
+        assert!(text.starts_with("2023年6月8日\n\n"), "{text}");
         // a long paragraph that happens to hold a date stays in the story
         assert_eq!(
             meta_line_date(

@@ -404,6 +404,10 @@ fn trim_subject(mut s: &str, time_spans: &[&str]) -> String {
         }
         for c in LEADING_CUES {
             if let Some(r) = s.strip_prefix(c) {
+                // 服务新招引企业 is a cue; 服务业 is the subject's own word
+                if *c == "服务" && r.starts_with('业') {
+                    continue;
+                }
                 s = r;
             }
         }
